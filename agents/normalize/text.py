@@ -1,0 +1,95 @@
+"""Text normalisation shared by every stage: letter folding, sentences, boilerplate.
+
+Arabic and Persian news spell the same word several ways: alef with or without hamza
+(أ إ آ ا), final ya as ى, ي or Persian ی, kaf as ك or ک, taa marbuta ة or ه, optional
+diacritics and tatweel, zero-width joiners, and digits in three scripts. ``fold`` maps all of
+them to one form so that lexicons, fingerprints and ids match whichever spelling an outlet
+uses. It works character by character with ``str.translate`` (one C-level pass), so a
+4-5 KB article folds in microseconds.
+
+Folding is lossy on purpose: stages match on folded text but quote the original sentence as
+evidence (``split_sentences`` keeps the original, callers fold each sentence).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+__all__ = [
+    "fold",
+    "fold_digits",
+    "is_boilerplate_line",
+    "split_sentences",
+    "strip_boilerplate",
+]
+
+_DIACRITICS = [*range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE), 0x0640]  # + tatweel
+_INVISIBLE = [0x200B, 0x200D, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF, 0x00AD]
+
+_LETTERS = {
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
+    "ى": "ي", "ی": "ي", "ې": "ي", "ئ": "ي", "ۍ": "ي",
+    "ک": "ك", "ڪ": "ك",
+    "ة": "ه", "ۀ": "ه", "ە": "ه", "ہ": "ه", "ھ": "ه",
+    "ؤ": "و",
+    "\u200c": " ",  # ZWNJ separates Persian morphemes: "می‌گوید" ~ "می گوید"
+    "،": ",", "؛": ";", "؟": "?", "٪": "%", "٫": ".", "٬": ",",
+    "“": '"', "”": '"', "«": '"', "»": '"', "„": '"', "‘": "'", "’": "'",
+    "–": "-", "—": "-", "\u00a0": " ",
+}
+_DIGITS = {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}}
+
+_FOLD_TABLE = str.maketrans(
+    {**dict.fromkeys(_DIACRITICS + _INVISIBLE), **_LETTERS, **_DIGITS}  # type: ignore[arg-type]
+)
+_DIGIT_TABLE = str.maketrans(_DIGITS)
+_SPACES = re.compile(r"[ \t\r\f\v]+")
+
+
+def fold(text: str) -> str:
+    """Fold letter variants, diacritics, tatweel, invisible marks and digits; lower-case Latin.
+
+    The result is for matching only. Whitespace runs become one space (newlines kept).
+    """
+    text = unicodedata.normalize("NFKC", text) if not text.isascii() else text
+    return _SPACES.sub(" ", text.translate(_FOLD_TABLE)).lower()
+
+
+def fold_digits(text: str) -> str:
+    """Arabic-Indic and Persian digits to ASCII, nothing else changed."""
+    return text.translate(_DIGIT_TABLE)
+
+
+# A sentence ends at . ! ? or their Arabic forms, or a line break; not inside numbers (1.5).
+_SENTENCE_END = re.compile(r"(?<=[.!?؟።])(?<!\d\.)\s+|\n+|(?<=[.؟!])(?=[^\s\d.\"'”»)\]])")
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split text into sentences, keeping each one's original spelling (stripped)."""
+    return [s.strip() for s in _SENTENCE_END.split(text) if s and s.strip()]
+
+
+# Lines that link to other stories, share buttons, captions: not reported news.
+_BOILERPLATE = re.compile(
+    r"^\s*(?:"
+    r"اقرأ\s*(?:أ|ا)يض(?:ًا|ا|اً)?|اقرا\s*ايضا|إقرأ أيضا|للمزيد|شاهد\s*(?:أ|ا)يض(?:ًا|ا)|"
+    r"ربما يعجبك(?: أيضا)?|"
+    r"بیشتر بخوانید|بيشتر بخوانيد|بخوانید|همچنین بخوانید|مطالب مرتبط|"
+    r"read more|related(?: articles?| stories| coverage)?\s*:|see also|also read|"
+    r"share (?:this|on)|click here|advertisement"
+    r")",
+    re.IGNORECASE,
+)
+
+
+def is_boilerplate_line(line: str) -> bool:
+    """True for a related-link, "read also" or share line that reports no news."""
+    return bool(_BOILERPLATE.match(line))
+
+
+def strip_boilerplate(text: str) -> str:
+    """Drop boilerplate lines (see ``is_boilerplate_line``); other lines keep their order."""
+    lines = text.splitlines()
+    kept = [line for line in lines if not is_boilerplate_line(line)]
+    return "\n".join(kept).strip()
