@@ -165,6 +165,7 @@ def _read_config_file(path: Path) -> dict[str, Any]:
         raise ConfigError(f"config file {path} must hold a mapping of settings at the top level")
     data.pop("feeds", None)  # the sources section is read by connectors.config
     data.pop("sources", None)
+    data.pop("dirs", None)
     if "sources_file" not in data and path.is_file():
         data["sources_file"] = path
     base = path.parent

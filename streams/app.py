@@ -1,0 +1,170 @@
+"""The Faust application: topics, tables and agents, built from ``Settings``.
+
+``build_app`` is a factory rather than a module-level app because topic names carry the
+configured prefix and the broker comes from flags; each stage's ``agents/<stage>/agent.py``
+exposes ``register(ctx)`` which declares its agents on ``ctx.app``. Topics carry raw bytes:
+agents decode with ``streams.codec`` inside ``ctx.guard`` so that a message that cannot be
+decoded or processed goes to ``dead-letters`` with its bytes and the reason, and the agent
+goes on with the next message.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import time
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import faust
+
+from streams.codec import encode
+from streams.errors import BackchannelError
+from streams.kafka import faust_credentials
+from streams.metrics import METRICS, Metrics
+from streams.records import Alert, DeadLetter
+from streams.settings import Settings
+from streams.steps import Resources
+from streams.topics import Topic, topic_name
+
+__all__ = ["AppContext", "build_app"]
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(eq=False)
+class AppContext:
+    """What agents need: the app, topics by logical name, tables, resources, metrics."""
+
+    app: faust.App
+    settings: Settings
+    resources: Resources
+    metrics: Metrics = METRICS
+    topics: dict[Topic, Any] = field(default_factory=dict)
+    tables: dict[str, Any] = field(default_factory=dict)
+
+    def topic(self, topic: Topic) -> Any:
+        """The Faust topic for ``topic`` (raw bytes keys and values), declared once."""
+        if topic not in self.topics:
+            self.topics[topic] = self.app.topic(
+                topic_name(topic, self.settings.topic_prefix),
+                key_type=bytes,
+                value_type=bytes,
+                key_serializer="raw",
+                value_serializer="raw",
+                partitions=self.settings.partitions,
+            )
+        return self.topics[topic]
+
+    def table(self, name: str) -> Any:
+        """A changelog-backed table of ``str -> bytes``, co-partitioned with the topics."""
+        if name not in self.tables:
+            self.tables[name] = self.app.Table(
+                f"{self.settings.topic_prefix}{name}",
+                default=None,
+                partitions=self.settings.partitions,
+                key_type=str,
+                value_type=bytes,
+                key_serializer="json",
+                value_serializer="raw",
+            )
+        return self.tables[name]
+
+    async def send(self, topic: Topic, key: str, record: object) -> None:
+        """Encode ``record`` and send it to ``topic`` under ``key``."""
+        await self.topic(topic).send(key=key.encode("utf-8"), value=encode(record))
+
+    async def send_alert(self, alert: Alert) -> None:
+        """Send ``alert`` to ``alerts`` (keyed by its id), counting it and its latency."""
+        await self.send(Topic.ALERTS, alert.alert_id, alert)
+        self.metrics.alerts.labels(alert.kind.value, alert.severity.value).inc()
+        if alert.fetched_at is not None:
+            self.metrics.latency_alert.observe(time.time() - alert.fetched_at.timestamp())
+
+    @asynccontextmanager
+    async def guard(self, stage: str, event: Any) -> AsyncIterator[None]:
+        """Run one message's processing; on failure dead-letter it and carry on.
+
+        Only the message in hand is lost to the stage, never the stream: the exception is
+        logged with topic/partition/offset, counted, and the original bytes go to
+        ``dead-letters`` with the reason.
+        """
+        m = self.metrics
+        m.stage_in.labels(stage).inc()
+        started = time.perf_counter()
+        try:
+            yield
+        except (BackchannelError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+            await self._dead_letter(stage, event, exc)
+        else:
+            m.stage_out.labels(stage).inc()
+        finally:
+            m.stage_seconds.labels(stage).observe(time.perf_counter() - started)
+
+    async def _dead_letter(self, stage: str, event: Any, exc: Exception) -> None:
+        message = event.message
+        reason = exc.reason if isinstance(exc, BackchannelError) else "stage_failed"
+        raw_value = message.value if isinstance(message.value, bytes) else encode(message.value)
+        raw_key = message.key if isinstance(message.key, bytes) else None
+        letter = DeadLetter(
+            stage=stage,
+            reason=reason,
+            error_class=type(exc).__name__,
+            error=str(exc),
+            original_base64=base64.b64encode(raw_value).decode("ascii"),
+            topic=message.topic,
+            partition=message.partition,
+            offset=message.offset,
+            key_base64=base64.b64encode(raw_key).decode("ascii") if raw_key else None,
+            failed_at=datetime.now(UTC),
+        )
+        logger.error(
+            "message dead-lettered",
+            extra={
+                "stage": stage,
+                "reason": reason,
+                "topic": message.topic,
+                "partition": message.partition,
+                "offset": message.offset,
+                "error": f"{type(exc).__name__}: {exc}",
+            },
+        )
+        self.metrics.dead_letters.labels(stage, reason).inc()
+        self.metrics.stage_errors.labels(stage, reason).inc()
+        await self.topic(Topic.DEAD_LETTERS).send(key=raw_key, value=encode(letter))
+
+
+Registrar = Callable[[AppContext], None]
+
+
+def build_app(settings: Settings, resources: Resources | None = None, *, registrars: list[Registrar] | None = None) -> AppContext:
+    """Create the Faust app with every stage's agents registered.
+
+    ``registrars`` defaults to every stage; tests may pass a subset.
+    """
+    app = faust.App(
+        f"{settings.topic_prefix}{settings.app_id}",
+        broker=settings.broker or "memory://",
+        broker_credentials=faust_credentials(settings) if settings.broker else None,
+        store=settings.store,
+        datadir=str(settings.state_dir / "faust"),
+        topic_partitions=settings.partitions,
+        topic_disable_leader=True,
+        web_enabled=False,
+        consumer_auto_offset_reset="earliest",
+        producer_linger=0.005,
+        broker_commit_interval=1.0,
+        table_standby_replicas=0,
+        autodiscover=False,
+    )
+    ctx = AppContext(app=app, settings=settings, resources=resources or Resources.load(settings))
+    if registrars is None:
+        from streams.registry import ALL_STAGES
+
+        registrars = list(ALL_STAGES)
+    for register in registrars:
+        register(ctx)
+    return ctx

@@ -1,0 +1,112 @@
+"""``backchannel ingest``: produce articles to ``articles.raw`` with a plain aiokafka producer.
+
+Ingest needs no Faust: it only produces. Keys are doc ids, so a re-ingested article lands on
+the same partition as before and the dedup and merge stages see it as a replay.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import sys
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import Path
+
+from aiokafka import AIOKafkaProducer
+
+from connectors.base import Sink
+from connectors.files import read_paths
+from streams.codec import encode
+from streams.kafka import aiokafka_security, create_topics
+from streams.records import RawArticle
+from streams.settings import Settings
+from streams.topics import Topic, topic_name
+
+__all__ = ["KafkaArticleSink", "ingest_feeds", "ingest_paths"]
+
+logger = logging.getLogger(__name__)
+
+
+class KafkaArticleSink(Sink[RawArticle]):
+    """Sends raw articles to ``articles.raw`` keyed by doc id; ``flush`` waits for acks."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._topic = topic_name(Topic.ARTICLES_RAW, settings.topic_prefix)
+        self._producer = AIOKafkaProducer(
+            bootstrap_servers=settings.bootstrap_servers,
+            acks="all",
+            linger_ms=5,
+            enable_idempotence=True,
+            **aiokafka_security(settings),
+        )
+        self._pending: list[asyncio.Future[object]] = []
+
+    async def start(self) -> None:
+        """Create the topics if missing and connect."""
+        await create_topics(self._settings)
+        await self._producer.start()
+
+    async def add(self, record: RawArticle) -> None:
+        self._pending.append(await self._producer.send(self._topic, encode(record), key=record.doc.encode()))
+
+    async def add_bytes(self, key: bytes | None, value: bytes) -> None:
+        """Send raw bytes as they are (tests use it to inject poison messages)."""
+        self._pending.append(await self._producer.send(self._topic, value, key=key))
+
+    async def flush(self) -> None:
+        await self._producer.flush()
+        if self._pending:
+            await asyncio.gather(*self._pending)
+            self._pending.clear()
+
+    async def close(self) -> None:
+        try:
+            await self.flush()
+        finally:
+            await self._producer.stop()
+
+
+async def _produce(settings: Settings, articles: Iterable[RawArticle]) -> int:
+    sink = KafkaArticleSink(settings)
+    await sink.start()
+    count = 0
+    try:
+        for article in articles:
+            await sink.add(article)
+            count += 1
+    finally:
+        await sink.close()
+    return count
+
+
+def ingest_paths(settings: Settings, paths: list[Path]) -> int:
+    """Produce every article in ``paths`` (``-`` = JSON lines on stdin); returns the count."""
+    now = datetime.now(UTC)
+
+    def articles() -> Iterable[RawArticle]:
+        for path in paths:
+            if str(path) == "-":
+                from connectors.stdin import read_stdin
+
+                yield from read_stdin(sys.stdin.buffer, fetched_at=now)
+            else:
+                yield from read_paths([path], fetched_at=now)
+
+    return asyncio.run(_produce(settings, articles()))
+
+
+def ingest_feeds(settings: Settings, *, once: bool) -> None:
+    """Poll the configured feeds and produce new entries until stopped (or once)."""
+    from streams.sources import run_sources
+
+    async def main() -> None:
+        sink = KafkaArticleSink(settings)
+        await sink.start()
+        try:
+            await run_sources(settings, sink, once=once)
+        finally:
+            await sink.close()
+
+    asyncio.run(main())
