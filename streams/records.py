@@ -16,9 +16,10 @@ Timestamps are timezone-aware UTC ``datetime``; calendar days are ``date``.
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 __all__ = [
@@ -228,7 +229,7 @@ class EventMention:
     actors: tuple[Actor, ...]
     directed: bool
     evidence: str
-    date: date | None = None
+    date: dt.date | None = None
     location: str | None = None
     sources: tuple[str, ...] = ()
     published: datetime | None = None
@@ -270,7 +271,7 @@ class Event:
     directed: bool
     mentions: tuple[Mention, ...]
     corroboration: int
-    date: date | None = None
+    date: dt.date | None = None
     location: str | None = None
     sources: tuple[str, ...] = ()
     first_fetched_at: datetime | None = None

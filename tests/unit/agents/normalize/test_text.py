@@ -1,0 +1,67 @@
+import pytest
+
+from agents.normalize import detect_language, fold, split_sentences, strip_boilerplate, text_hash
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("إبراهيم", "ابراهيم"),  # alef with hamza below
+        ("أحمد", "احمد"),
+        ("مصطفى", "مصطفي"),  # alef maqsura
+        ("کتاب", "كتاب"),  # Persian kaf
+        ("ایران", "ايران"),  # Persian ya
+        ("هاتفيًّا", "هاتفيا"),  # diacritics
+        ("الـــرئيس", "الرئيس"),  # tatweel
+        ("٢٠٢٣", "2023"),
+        ("۱۴۰۲", "1402"),
+        ("می\u200cگوید", "می گوید"),
+        ("Tehran", "tehran"),
+    ],
+)
+def test_fold_equates_variants(a: str, b: str) -> None:
+    assert fold(a) == fold(b)
+
+
+def test_fold_keeps_distinct_words_distinct() -> None:
+    assert fold("قال") != fold("قام")
+
+
+def test_boilerplate_lines_removed() -> None:
+    text = "خبر أول.\nاقرأ أيضًا: عنوان آخر\nبیشتر بخوانید: چیزی\nRead more: elsewhere\nخبر ثان."
+    assert strip_boilerplate(text) == "خبر أول.\nخبر ثان."
+
+
+def test_split_sentences_keeps_numbers_whole() -> None:
+    parts = split_sentences("The toll rose to 1.5 million. Talks resumed? Yes.\nNew line")
+    assert parts == ["The toll rose to 1.5 million.", "Talks resumed?", "Yes.", "New line"]
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("اتصل وزير الخارجية بنظيره في العاصمة وبحث معه آخر التطورات في المنطقة", "ar"),
+        ("وزیر امور خارجه با همتای خود گفتگوی تلفنی کرد و درباره تحولات منطقه گفتگو کرد", "fa"),
+        ("The foreign minister spoke by phone with his counterpart about the region.", "en"),
+    ],
+)
+def test_detect_language(text: str, lang: str) -> None:
+    assert detect_language(text) == lang
+
+
+def test_detect_language_uses_fallback_only_for_latin() -> None:
+    calls: list[str] = []
+
+    def fake(text: str) -> str:
+        calls.append(text)
+        return "en"
+
+    detect_language("وزیر امور خارجه با همتای خود گفتگو کرد", fallback=fake)
+    assert calls == []
+    assert detect_language("hello there friends", fallback=fake) == "en"
+    assert len(calls) == 1
+
+
+def test_text_hash_ignores_spelling_variants() -> None:
+    assert text_hash("إبراهيم رئيسي") == text_hash("ابراهیم رئیسی")
+    assert text_hash("a") != text_hash("b")
