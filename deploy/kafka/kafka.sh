@@ -2,7 +2,7 @@
 # Fetch, start and stop a throwaway single-node Apache Kafka 4.x broker
 # (KRaft, combined broker+controller) built from Maven Central jars.
 #
-# Only stdout line ever printed by `start` is the bootstrap address; every
+# The only line `start` prints on stdout is the bootstrap address; every
 # diagnostic goes to stderr so callers can do ADDR=$(kafka.sh start).
 # Run `kafka.sh --help` for details.
 set -euo pipefail
@@ -67,9 +67,10 @@ Environment:
   BACKCHANNEL_KAFKA_START_TIMEOUT  seconds to wait for readiness (default 60)
   BACKCHANNEL_KAFKA_JAVA_OPTS extra JVM options for the broker
   BACKCHANNEL_PYTHON          Python used for the readiness probe (default:
-                              repo .venv/bin/python, then python3); the probe
-                              uses aiokafka if importable, else 'kcat -L', else
-                              a port check plus a short grace period.
+                              repo .venv/bin/python, then python3)
+  BACKCHANNEL_KAFKA_PROBE     readiness probe: aiokafka (metadata request),
+                              kcat ('kcat -L' lists broker 1) or port (port
+                              open + 3 s grace). Default: first one available.
   JAVA_HOME                   honoured if set
 
 Requirements: Java 17+ (java on PATH or JAVA_HOME), Maven 3 (fetch only).
@@ -178,6 +179,13 @@ write_pom() {
 EOF
 }
 
+# Maven on stderr (stdout is reserved for start's address), without the ANSI
+# resets it emits even in batch mode. -U retries artifacts whose earlier
+# download failed instead of trusting Maven's cached "not found".
+run_mvn() {
+    mvn -q -B -U -Dstyle.color=never "$@" 2>&1 | sed 's/\x1b\[[0-9;]*m//g' >&2
+}
+
 jar_version() {
     # jar_version DIR ARTIFACT -> version of DIR/ARTIFACT-<version>.jar
     local jar
@@ -203,7 +211,7 @@ cmd_fetch() {
     write_pom "$build/pom.xml"
 
     log "resolving org.apache.kafka:kafka_${SCALA_BINARY}:$KAFKA_VERSION and runtime dependencies with Maven (first run downloads ~30 MB)"
-    mvn -q -B -f "$build/pom.xml" "$DEPENDENCY_PLUGIN:copy-dependencies" \
+    run_mvn -f "$build/pom.xml" "$DEPENDENCY_PLUGIN:copy-dependencies" \
         -DincludeScope=runtime -DoutputDirectory="$staging" >&2 ||
         die "Maven could not resolve org.apache.kafka:kafka_${SCALA_BINARY}:$KAFKA_VERSION (does that version exist on Maven Central?)"
 
@@ -225,7 +233,7 @@ cmd_fetch() {
     local artifact
     for artifact in "${artifacts[@]}"; do
         log "adding $artifact (slf4j-api $slf4j_version)"
-        mvn -q -B -f "$build/pom.xml" "$DEPENDENCY_PLUGIN:copy" \
+        run_mvn -f "$build/pom.xml" "$DEPENDENCY_PLUGIN:copy" \
             -Dartifact="$artifact" -DoutputDirectory="$staging" >&2 ||
             die "Maven could not fetch $artifact"
     done
@@ -277,6 +285,9 @@ write_log4j2_config() {
     cat >"$1/log4j2.properties" <<'EOF'
 status = warn
 name = backchannel-kafka
+# Console appenders flush per event; the hook only adds a spurious warning
+# ("Unable to register Log4j shutdown hook") when the JVM stops.
+shutdownHook = disable
 appender.console.type = Console
 appender.console.name = STDERR
 appender.console.target = SYSTEM_ERR
@@ -290,6 +301,7 @@ logger.raftserver.level = INFO
 EOF
 }
 
+# True if PID is a live kafka.Kafka JVM (guards against recycled pids).
 broker_alive() {
     local pid="$1"
     [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null &&
@@ -298,18 +310,34 @@ broker_alive() {
 
 read_pid() { [[ -f "$1" ]] && tr -dc '0-9' <"$1" || true; }
 
+# Picks how readiness is checked, once: aiokafka (real metadata request) if
+# importable, else kcat -L, else a bare port check.
+choose_probe() {
+    local py=""
+    READY_PROBE="${BACKCHANNEL_KAFKA_PROBE:-}"
+    if [[ -z "$READY_PROBE" || "$READY_PROBE" == "aiokafka" ]]; then
+        if py="$(pick_python)" && "$py" -c 'import aiokafka' 2>/dev/null; then
+            READY_PROBE="aiokafka"
+            PROBE_PY="$py"
+            return 0
+        fi
+        [[ -z "$READY_PROBE" ]] || die "BACKCHANNEL_KAFKA_PROBE=aiokafka but no Python with aiokafka found"
+    fi
+    if [[ -z "$READY_PROBE" || "$READY_PROBE" == "kcat" ]]; then
+        if command -v kcat >/dev/null 2>&1; then
+            READY_PROBE="kcat"
+            return 0
+        fi
+        [[ -z "$READY_PROBE" ]] || die "BACKCHANNEL_KAFKA_PROBE=kcat but kcat is not installed"
+    fi
+    [[ -z "$READY_PROBE" || "$READY_PROBE" == "port" ]] || die "unknown BACKCHANNEL_KAFKA_PROBE: $READY_PROBE (aiokafka, kcat or port)"
+    READY_PROBE="port"
+}
+
 # 0 when the broker answers a metadata request listing at least one broker.
 broker_ready() {
-    local addr="$1" port="${1##*:}" py
+    local addr="$1" port="${1##*:}" metadata
     port_open "$port" || return 1
-    if [[ -n "${READY_PROBE:-}" ]]; then :; elif py="$(pick_python)" && "$py" -c 'import aiokafka' 2>/dev/null; then
-        READY_PROBE="aiokafka"
-        PROBE_PY="$py"
-    elif command -v kcat >/dev/null 2>&1; then
-        READY_PROBE="kcat"
-    else
-        READY_PROBE="port"
-    fi
     case "$READY_PROBE" in
         aiokafka)
             "$PROBE_PY" - "$addr" >/dev/null 2>&1 <<'PY'
@@ -331,7 +359,9 @@ sys.exit(0 if asyncio.run(probe(sys.argv[1])) else 1)
 PY
             ;;
         kcat)
-            kcat -b "$addr" -L -m 3 2>/dev/null | grep -q " broker $NODE_ID at "
+            # Not piped into grep -q: with pipefail kcat's SIGPIPE would fail it.
+            metadata="$(kcat -b "$addr" -L -m 3 2>/dev/null)" || return 1
+            [[ "$metadata" == *" broker $NODE_ID at "* ]]
             ;;
         port)
             # No client available: the port is open; give the broker a moment
@@ -384,13 +414,25 @@ cmd_start() {
     mkdir -p "$KAFKA_CACHE_ROOT"
     printf '%s\n' "$dir" >"$LAST_DIR_FILE"
 
-    local ports cport
-    if [[ -z "$port" ]]; then
+    local ports cport="" old_listeners
+    # Restarting over existing data: keep the previous ports when free. The
+    # controller endpoint is recorded in the KRaft voter set at format time.
+    if [[ -f "$dir/data/meta.properties" && -f "$dir/server.properties" ]]; then
+        old_listeners="$(sed -n 's/^listeners=//p' "$dir/server.properties")"
+        if [[ "$old_listeners" =~ PLAINTEXT://127\.0\.0\.1:([0-9]+),CONTROLLER://127\.0\.0\.1:([0-9]+) ]]; then
+            if ! port_open "${BASH_REMATCH[2]}"; then cport="${BASH_REMATCH[2]}"; fi
+            if [[ -z "$port" ]] && ! port_open "${BASH_REMATCH[1]}"; then port="${BASH_REMATCH[1]}"; fi
+        fi
+    fi
+    if [[ -n "$cport" ]]; then
+        [[ -n "$port" ]] || port="$(free_ports 1)"
+        if port_open "$port"; then die "port $port on 127.0.0.1 is already in use"; fi
+    elif [[ -z "$port" ]]; then
         ports="$(free_ports 2)"
         port="${ports%% *}"
         cport="${ports##* }"
     else
-        port_open "$port" && die "port $port on 127.0.0.1 is already in use"
+        if port_open "$port"; then die "port $port on 127.0.0.1 is already in use"; fi
         cport="$(free_ports 1)"
         [[ "$cport" != "$port" ]] || cport="$(free_ports 1)"
     fi
@@ -436,9 +478,11 @@ cmd_start() {
         printf '%s\n' "$!" >"$dir/watchdog.pid"
     fi
 
+    choose_probe
     local deadline=$((SECONDS + START_TIMEOUT))
     until broker_ready "$addr"; do
-        broker_alive "$pid" || fail_start "$dir" "broker process $pid exited during startup"
+        # kill -0 only: right after the fork /proc/PID/cmdline may not show java yet.
+        kill -0 "$pid" 2>/dev/null || fail_start "$dir" "broker process $pid exited during startup"
         ((SECONDS < deadline)) || fail_start "$dir" "broker did not answer metadata on $addr within ${START_TIMEOUT}s"
         sleep 0.5
     done
