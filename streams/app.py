@@ -22,6 +22,7 @@ from typing import Any
 import faust
 
 from streams.codec import encode
+from streams.envelope import cloudevent_headers
 from streams.errors import BackchannelError
 from streams.kafka import faust_credentials
 from streams.metrics import METRICS, Metrics
@@ -74,8 +75,12 @@ class AppContext:
         return self.tables[name]
 
     async def send(self, topic: Topic, key: str, record: object) -> None:
-        """Encode ``record`` and send it to ``topic`` under ``key``."""
-        await self.topic(topic).send(key=key.encode("utf-8"), value=encode(record))
+        """Encode ``record`` and send it to ``topic`` under ``key``, with CloudEvents headers."""
+        value = encode(record)
+        name = topic_name(topic, self.settings.topic_prefix)
+        await self.topic(topic).send(
+            key=key.encode("utf-8"), value=value, headers=cloudevent_headers(record, value, topic=name)
+        )
 
     async def send_alert(self, alert: Alert) -> None:
         """Send ``alert`` to ``alerts`` (keyed by its id), counting it and its latency."""
@@ -134,7 +139,11 @@ class AppContext:
         )
         self.metrics.dead_letters.labels(stage, reason).inc()
         self.metrics.stage_errors.labels(stage, reason).inc()
-        await self.topic(Topic.DEAD_LETTERS).send(key=raw_key, value=encode(letter))
+        value = encode(letter)
+        name = topic_name(Topic.DEAD_LETTERS, self.settings.topic_prefix)
+        await self.topic(Topic.DEAD_LETTERS).send(
+            key=raw_key, value=value, headers=cloudevent_headers(letter, value, topic=name)
+        )
 
 
 Registrar = Callable[[AppContext], None]

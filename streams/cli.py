@@ -161,6 +161,21 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], feeds: bool, once: bool,
         click.echo(f"produced {count} articles", err=True)
 
 
+@cli.command()
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("docs/schemas"), show_default=True, help="Directory to write the JSON Schemas into.")
+def schemas(out: Path) -> None:
+    """Write the JSON Schema of every record on a public topic, one file per record.
+
+    \b
+    Example:
+      backchannel schemas --out docs/schemas
+    """
+    from streams.schemas import write_schemas
+
+    for path in write_schemas(out):
+        click.echo(str(path))
+
+
 def main() -> None:
     """Console entry point: run the CLI, mapping our errors to exit codes."""
     debug = "--debug" in sys.argv

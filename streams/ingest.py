@@ -18,6 +18,7 @@ from aiokafka import AIOKafkaProducer
 from connectors.base import Sink
 from connectors.files import read_paths
 from streams.codec import encode
+from streams.envelope import cloudevent_headers
 from streams.kafka import aiokafka_security, create_topics
 from streams.records import RawArticle
 from streams.settings import Settings
@@ -49,7 +50,11 @@ class KafkaArticleSink(Sink[RawArticle]):
         await self._producer.start()
 
     async def add(self, record: RawArticle) -> None:
-        self._pending.append(await self._producer.send(self._topic, encode(record), key=record.doc.encode()))
+        value = encode(record)
+        headers = cloudevent_headers(record, value, topic=self._topic)
+        self._pending.append(
+            await self._producer.send(self._topic, value, key=record.doc.encode(), headers=headers)
+        )
 
     async def add_bytes(self, key: bytes | None, value: bytes) -> None:
         """Send raw bytes as they are (tests use it to inject poison messages)."""

@@ -34,7 +34,6 @@ __all__ = [
     "Event",
     "EventMention",
     "EventType",
-    "Figure",
     "FigureCategory",
     "FigureMention",
     "FigureUpdate",
