@@ -79,7 +79,9 @@ class AppContext:
         value = encode(record)
         name = topic_name(topic, self.settings.topic_prefix)
         await self.topic(topic).send(
-            key=key.encode("utf-8"), value=value, headers=cloudevent_headers(record, value, topic=name)
+            key=key.encode("utf-8"),
+            value=value,
+            headers=cloudevent_headers(record, value, topic=name),
         )
 
     async def send_alert(self, alert: Alert) -> None:
@@ -102,7 +104,14 @@ class AppContext:
         started = time.perf_counter()
         try:
             yield
-        except (BackchannelError, ValueError, KeyError, TypeError, IndexError, AttributeError) as exc:
+        except (
+            BackchannelError,
+            ValueError,
+            KeyError,
+            TypeError,
+            IndexError,
+            AttributeError,
+        ) as exc:
             await self._dead_letter(stage, event, exc)
         else:
             m.stage_out.labels(stage).inc()
@@ -149,7 +158,12 @@ class AppContext:
 Registrar = Callable[[AppContext], None]
 
 
-def build_app(settings: Settings, resources: Resources | None = None, *, registrars: list[Registrar] | None = None) -> AppContext:
+def build_app(
+    settings: Settings,
+    resources: Resources | None = None,
+    *,
+    registrars: list[Registrar] | None = None,
+) -> AppContext:
     """Create the Faust app with every stage's agents registered.
 
     ``registrars`` defaults to every stage; tests may pass a subset.

@@ -25,9 +25,28 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _common(func: F) -> F:
     """Options every command takes: config file, broker, log level, debug."""
     options = [
-        click.option("--config", "config", type=click.Path(dir_okay=False, path_type=Path), envvar="BACKCHANNEL_CONFIG", show_envvar=True, help="YAML config file (default: ./backchannel.yaml when present)."),
-        click.option("--broker", envvar="BACKCHANNEL_BROKER", show_envvar=True, help="Kafka bootstrap, kafka://host:port. Unset: embedded runtime, no Kafka."),
-        click.option("--log-level", type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False), default=None, envvar="BACKCHANNEL_LOG_LEVEL", show_envvar=True, help="Log level [default: INFO]."),
+        click.option(
+            "--config",
+            "config",
+            type=click.Path(dir_okay=False, path_type=Path),
+            envvar="BACKCHANNEL_CONFIG",
+            show_envvar=True,
+            help="YAML config file (default: ./backchannel.yaml when present).",
+        ),
+        click.option(
+            "--broker",
+            envvar="BACKCHANNEL_BROKER",
+            show_envvar=True,
+            help="Kafka bootstrap, kafka://host:port. Unset: embedded runtime, no Kafka.",
+        ),
+        click.option(
+            "--log-level",
+            type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"], case_sensitive=False),
+            default=None,
+            envvar="BACKCHANNEL_LOG_LEVEL",
+            show_envvar=True,
+            help="Log level [default: INFO].",
+        ),
         click.option("--debug", is_flag=True, help="Show tracebacks on errors."),
     ]
     for option in reversed(options):
@@ -63,11 +82,31 @@ def cli() -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path, allow_dash=True))
-@click.option("--format", "fmt", type=click.Choice(["jsonl", "table", "auto"]), default="auto", show_default=True, help="jsonl: one JSON object per document; table: readable; auto: table on a terminal, jsonl otherwise.")
-@click.option("--state", type=click.Path(dir_okay=False, path_type=Path), default=None, help="SQLite file to keep state across runs (default: in memory, every run starts fresh).")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["jsonl", "table", "auto"]),
+    default="auto",
+    show_default=True,
+    help="jsonl: one JSON object per document; table: readable;"
+    " auto: table on a terminal, jsonl otherwise.",
+)
+@click.option(
+    "--state",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="SQLite file to keep state across runs (default: in memory, every run starts fresh).",
+)
 @_common
 @click.pass_context
-def analyze(ctx: click.Context, paths: tuple[Path, ...], fmt: str, state: Path | None, config: Path | None, **flags: Any) -> None:
+def analyze(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    fmt: str,
+    state: Path | None,
+    config: Path | None,
+    **flags: Any,
+) -> None:
     """Analyse article files or directories (or - for JSON lines on stdin) and print the results.
 
     Runs the embedded pipeline over PATHS in the order given (directories in name order):
@@ -86,8 +125,17 @@ def analyze(ctx: click.Context, paths: tuple[Path, ...], fmt: str, state: Path |
 
 
 @cli.command()
-@click.option("--once", is_flag=True, help="Poll every source once, process what is new, then exit.")
-@click.option("--metrics-port", type=int, default=None, envvar="BACKCHANNEL_METRICS_PORT", show_envvar=True, help="Port for Prometheus metrics (0 disables) [default: 9464].")
+@click.option(
+    "--once", is_flag=True, help="Poll every source once, process what is new, then exit."
+)
+@click.option(
+    "--metrics-port",
+    type=int,
+    default=None,
+    envvar="BACKCHANNEL_METRICS_PORT",
+    show_envvar=True,
+    help="Port for Prometheus metrics (0 disables) [default: 9464].",
+)
 @_common
 @click.pass_context
 def run(ctx: click.Context, once: bool, config: Path | None, **flags: Any) -> None:
@@ -127,7 +175,9 @@ def worker(ctx: click.Context, config: Path | None, **flags: Any) -> None:
     """
     settings = _settings(ctx, config, **flags)
     if settings.embedded:
-        raise ConfigError("worker needs a broker: pass --broker kafka://host:port or set BACKCHANNEL_BROKER")
+        raise ConfigError(
+            "worker needs a broker: pass --broker kafka://host:port or set BACKCHANNEL_BROKER"
+        )
     from streams.worker import run_worker
 
     run_worker(settings, with_ingest=False)
@@ -135,11 +185,23 @@ def worker(ctx: click.Context, config: Path | None, **flags: Any) -> None:
 
 @cli.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path, allow_dash=True))
-@click.option("--feeds", "feeds", is_flag=True, help="Poll the feeds of the sources file instead of reading PATHS.")
+@click.option(
+    "--feeds",
+    "feeds",
+    is_flag=True,
+    help="Poll the feeds of the sources file instead of reading PATHS.",
+)
 @click.option("--once", is_flag=True, help="With --feeds: poll each feed once, then exit.")
 @_common
 @click.pass_context
-def ingest(ctx: click.Context, paths: tuple[Path, ...], feeds: bool, once: bool, config: Path | None, **flags: Any) -> None:
+def ingest(
+    ctx: click.Context,
+    paths: tuple[Path, ...],
+    feeds: bool,
+    once: bool,
+    config: Path | None,
+    **flags: Any,
+) -> None:
     """Produce articles to the articles.raw topic: from files, stdin (-) or the configured feeds.
 
     \b
@@ -149,7 +211,9 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], feeds: bool, once: bool,
     """
     settings = _settings(ctx, config, **flags)
     if settings.embedded:
-        raise ConfigError("ingest needs a broker: pass --broker kafka://host:port or set BACKCHANNEL_BROKER")
+        raise ConfigError(
+            "ingest needs a broker: pass --broker kafka://host:port or set BACKCHANNEL_BROKER"
+        )
     if not paths and not feeds:
         raise click.UsageError("give PATHS (or - for stdin) or --feeds")
     from streams.ingest import ingest_feeds, ingest_paths
@@ -162,7 +226,13 @@ def ingest(ctx: click.Context, paths: tuple[Path, ...], feeds: bool, once: bool,
 
 
 @cli.command()
-@click.option("--out", type=click.Path(file_okay=False, path_type=Path), default=Path("docs/schemas"), show_default=True, help="Directory to write the JSON Schemas into.")
+@click.option(
+    "--out",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("docs/schemas"),
+    show_default=True,
+    help="Directory to write the JSON Schemas into.",
+)
 def schemas(out: Path) -> None:
     """Write the JSON Schema of every record on a public topic, one file per record.
 

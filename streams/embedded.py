@@ -38,7 +38,7 @@ from streams.steps import (
     step_pair_novelty,
 )
 
-__all__ = ["DocumentResult", "EmbeddedPipeline", "STATE_MAPPINGS"]
+__all__ = ["STATE_MAPPINGS", "DocumentResult", "EmbeddedPipeline"]
 
 logger = logging.getLogger(__name__)
 
@@ -96,7 +96,11 @@ class EmbeddedPipeline:
             )
         article = replace(article, duplicate=verdict)
         if verdict.kind != "unique":
-            level = "exact" if verdict.exact else ("document" if verdict.kind == "duplicate_of" else "passage")
+            level = (
+                "exact"
+                if verdict.exact
+                else ("document" if verdict.kind == "duplicate_of" else "passage")
+            )
             m.duplicates.labels(level).inc()
         with self._timed("extract"):
             extracted = step_extract(article, self.res)
@@ -105,7 +109,9 @@ class EmbeddedPipeline:
         with self._timed("novelty"):
             for mention in extracted.mentions:
                 for actor in mention.actors:
-                    alerts += step_actor_novelty(mention, actor.actor_id, store.mapping("actors_seen"), self.res)
+                    alerts += step_actor_novelty(
+                        mention, actor.actor_id, store.mapping("actors_seen"), self.res
+                    )
                 pair = step_pair_novelty(mention, store.mapping("pairs_seen"), self.res)
                 if pair is not None:
                     alerts.append(pair)
@@ -129,7 +135,14 @@ class EmbeddedPipeline:
         for alert in alerts:
             m.alerts.labels(alert.kind.value, alert.severity.value).inc()
         store.commit()
-        return DocumentResult(article, extracted.mentions, tuple(events), extracted.figures, tuple(updates), tuple(alerts))
+        return DocumentResult(
+            article,
+            extracted.mentions,
+            tuple(events),
+            extracted.figures,
+            tuple(updates),
+            tuple(alerts),
+        )
 
     def process_all(self, raws: Iterable[RawArticle]) -> Iterator[DocumentResult]:
         """Process each article in order; one that fails becomes a dead letter, the rest go on."""
@@ -155,7 +168,10 @@ class EmbeddedPipeline:
         )
         self.metrics.dead_letters.labels(stage, reason).inc()
         self.metrics.stage_errors.labels(stage, reason).inc()
-        logger.error("article failed", extra={"doc": raw.doc, "stage": stage, "reason": reason, "error": str(exc)})
+        logger.error(
+            "article failed",
+            extra={"doc": raw.doc, "stage": stage, "reason": reason, "error": str(exc)},
+        )
         self.dead_letters.append(letter)
         if self._on_dead_letter is not None:
             self._on_dead_letter(letter)

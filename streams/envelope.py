@@ -37,6 +37,7 @@ _FORMAT = JSONFormat()
 def ce_type(record: object) -> str:
     """The CloudEvents ``type`` of ``record``: reverse-DNS style, versioned by schema."""
     version = getattr(record, "schema_version", 1)
+    name: str
     if isinstance(record, Event):
         name = record.kind  # event.new / event.updated
     elif isinstance(record, FigureUpdate):

@@ -6,6 +6,7 @@ Faust, so SASL/SSL work the same in every process.
 
 from __future__ import annotations
 
+import contextlib
 import ssl
 from typing import Any
 
@@ -22,7 +23,9 @@ def ssl_context(settings: Settings) -> ssl.SSLContext | None:
         return None
     context = ssl.create_default_context(cafile=str(sec.ssl_cafile) if sec.ssl_cafile else None)
     if sec.ssl_certfile:
-        context.load_cert_chain(str(sec.ssl_certfile), str(sec.ssl_keyfile) if sec.ssl_keyfile else None)
+        context.load_cert_chain(
+            str(sec.ssl_certfile), str(sec.ssl_keyfile) if sec.ssl_keyfile else None
+        )
     return context
 
 
@@ -36,7 +39,9 @@ def aiokafka_security(settings: Settings) -> dict[str, Any]:
     if sec.sasl_mechanism:
         kwargs["sasl_mechanism"] = sec.sasl_mechanism
         kwargs["sasl_plain_username"] = sec.sasl_username
-        kwargs["sasl_plain_password"] = sec.sasl_password.get_secret_value() if sec.sasl_password else None
+        kwargs["sasl_plain_password"] = (
+            sec.sasl_password.get_secret_value() if sec.sasl_password else None
+        )
     return kwargs
 
 
@@ -68,16 +73,16 @@ async def create_topics(settings: Settings, topics: list[Topic] | None = None) -
     from aiokafka.admin import AIOKafkaAdminClient, NewTopic
     from aiokafka.errors import TopicAlreadyExistsError
 
-    admin = AIOKafkaAdminClient(bootstrap_servers=settings.bootstrap_servers, **aiokafka_security(settings))
+    admin = AIOKafkaAdminClient(
+        bootstrap_servers=settings.bootstrap_servers, **aiokafka_security(settings)
+    )
     await admin.start()
     try:
         existing = set(await admin.list_topics())
         wanted = [topic_name(t, settings.topic_prefix) for t in (topics or list(Topic))]
         new = [NewTopic(name, settings.partitions, 1) for name in wanted if name not in existing]
         if new:
-            try:
+            with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(new)
-            except TopicAlreadyExistsError:
-                pass
     finally:
         await admin.close()

@@ -48,7 +48,9 @@ def configure_logging(level: str = "INFO", *, json: bool | None = None) -> None:
     use_json = (not sys.stderr.isatty()) if json is None else json
     handler = logging.StreamHandler(sys.stderr)
     handler.setFormatter(
-        JsonFormatter() if use_json else _TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
+        JsonFormatter()
+        if use_json
+        else _TextFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s")
     )
     handler.set_name("backchannel")
     for name in _OWN:

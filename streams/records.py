@@ -42,8 +42,8 @@ __all__ = [
     "Qualifier",
     "RawArticle",
     "Role",
-    "Severity",
     "SeriesPoint",
+    "Severity",
 ]
 
 SCHEMA_VERSION = 1

@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
-from agents.alerts.agent import register as register_novelty
 from agents.dedup.agent import register as register_dedup
+from agents.normalize.agent import register as register_normalize
+
+from agents.alerts.agent import register as register_novelty
 from agents.events.agent import register as register_events
 from agents.figures.agent import register as register_figures
-from agents.normalize.agent import register as register_normalize
 
 __all__ = ["ALL_STAGES"]
 
-ALL_STAGES = (register_normalize, register_dedup, register_events, register_figures, register_novelty)
+ALL_STAGES = (
+    register_normalize,
+    register_dedup,
+    register_events,
+    register_figures,
+    register_novelty,
+)

@@ -94,7 +94,19 @@ def render_table(results: list[DocumentResult]) -> Table:
             + (" → " if m.directed else " — ").join(a.name or a.surface for a in m.actors)
             for m in r.mentions
         )
-        figures = "\n".join(f"{f.category.value} {f.qualifier.value} {f.value:,}" for f in r.figures)
-        dupes = "\n".join(f"{d.doc} ({d.similarity:.2f}, {d.passages} passages)" for d in r.article.duplicate.matches)
-        table.add_row(r.article.doc, r.article.lang, events or "-", figures or "-", dupes or "-", str(len(r.alerts)))
+        figures = "\n".join(
+            f"{f.category.value} {f.qualifier.value} {f.value:,}" for f in r.figures
+        )
+        dupes = "\n".join(
+            f"{d.doc} ({d.similarity:.2f}, {d.passages} passages)"
+            for d in r.article.duplicate.matches
+        )
+        table.add_row(
+            r.article.doc,
+            r.article.lang,
+            events or "-",
+            figures or "-",
+            dupes or "-",
+            str(len(r.alerts)),
+        )
     return table

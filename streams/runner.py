@@ -32,7 +32,9 @@ _STYLE = {Severity.INFO: "cyan", Severity.WARNING: "yellow", Severity.CRITICAL: 
 class PipelineSink(Sink[RawArticle]):
     """Feeds each article to the embedded pipeline and prints the alerts it raises."""
 
-    def __init__(self, pipeline: EmbeddedPipeline, console: Console, *, min_severity: Severity) -> None:
+    def __init__(
+        self, pipeline: EmbeddedPipeline, console: Console, *, min_severity: Severity
+    ) -> None:
         self.pipeline = pipeline
         self.console = console
         self.min_rank = SEVERITY_RANK[min_severity]
@@ -87,7 +89,9 @@ async def _run(settings: Settings, *, once: bool) -> None:
         highlight=False,
     )
     try:
-        await run_sources(settings, sink, once=once, stop=stop, state=store, on_alert=sink.print_alert)
+        await run_sources(
+            settings, sink, once=once, stop=stop, state=store, on_alert=sink.print_alert
+        )
     finally:
         store.close()
         console.print(

@@ -51,7 +51,9 @@ def write_schemas(out_dir: Path) -> list[Path]:
     paths = []
     for name, schema in json_schemas().items():
         path = out_dir / name
-        path.write_bytes(orjson.dumps(schema, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n")
+        path.write_bytes(
+            orjson.dumps(schema, option=orjson.OPT_INDENT_2 | orjson.OPT_SORT_KEYS) + b"\n"
+        )
         paths.append(path)
     return paths
 
@@ -64,7 +66,11 @@ def _props(schema: dict[str, Any], ref: str | None = None) -> dict[str, dict[str
 
 
 def _type_of(prop: dict[str, Any]) -> Any:
-    return {k: prop[k] for k in ("type", "anyOf", "$ref", "items", "enum", "const", "format") if k in prop}
+    return {
+        k: prop[k]
+        for k in ("type", "anyOf", "$ref", "items", "enum", "const", "format")
+        if k in prop
+    }
 
 
 def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
@@ -85,7 +91,9 @@ def breaking_changes(old: dict[str, Any], new: dict[str, Any]) -> list[str]:
             if prop not in new_p:
                 problems.append(f"{name}.{prop}: property removed")
             elif _type_of(spec) != _type_of(new_p[prop]):
-                problems.append(f"{name}.{prop}: type changed from {_type_of(spec)} to {_type_of(new_p[prop])}")
+                problems.append(
+                    f"{name}.{prop}: type changed from {_type_of(spec)} to {_type_of(new_p[prop])}"
+                )
         for prop in set(new_obj.get("required", [])) - set(old_obj.get("required", [])):
             problems.append(f"{name}.{prop}: newly required")
     return problems

@@ -91,13 +91,16 @@ class Settings(BaseSettings):
     )
 
     broker: str | None = Field(
-        None, description="Kafka bootstrap as kafka://host:port[,host:port]; unset = embedded runtime"
+        None,
+        description="Kafka bootstrap as kafka://host:port[,host:port]; unset = embedded runtime",
     )
     topic_prefix: str = Field("", description="prefix for every topic name, e.g. 'prod.'")
     partitions: int = Field(DEFAULT_PARTITIONS, ge=1, description="partitions per topic")
     app_id: str = Field("backchannel", description="Faust app id / consumer group")
     store: str = Field("memory://", description="Faust table store: memory:// or rocksdb://")
-    state_dir: Path = Field(Path(".backchannel"), description="local state (embedded) and Faust data")
+    state_dir: Path = Field(
+        Path(".backchannel"), description="local state (embedded) and Faust data"
+    )
     sources_file: Path | None = Field(None, description="YAML file listing feeds/dirs to poll")
     poll_interval_seconds: float = Field(60.0, gt=0, description="default feed poll interval")
     metrics_host: str = Field("127.0.0.1", description="address the metrics server binds")
@@ -216,4 +219,3 @@ def load_settings(config: Path | None = None, **overrides: Any) -> Settings:
             problems.append(f"{field} (env {env}): {msg}")
         origin = f" (config file {path})" if path else ""
         raise ConfigError("invalid settings" + origin + ": " + "; ".join(problems)) from exc
-

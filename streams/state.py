@@ -23,7 +23,9 @@ class SqliteMapping(MutableMapping[str, bytes]):
             raise ValueError(f"table name {table!r} must be alphanumeric")
         self._db = connection
         self._table = table
-        self._db.execute(f"CREATE TABLE IF NOT EXISTS {table} (k TEXT PRIMARY KEY, v BLOB NOT NULL)")
+        self._db.execute(
+            f"CREATE TABLE IF NOT EXISTS {table} (k TEXT PRIMARY KEY, v BLOB NOT NULL)"
+        )
 
     def __getitem__(self, key: str) -> bytes:
         row = self._db.execute(f"SELECT v FROM {self._table} WHERE k = ?", (key,)).fetchone()

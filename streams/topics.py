@@ -25,7 +25,7 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-__all__ = ["Topic", "TopicSpec", "TOPICS", "topic_name"]
+__all__ = ["TOPICS", "Topic", "TopicSpec", "topic_name"]
 
 
 class Topic(enum.StrEnum):
@@ -57,18 +57,46 @@ class TopicSpec:
 
 
 TOPICS: tuple[TopicSpec, ...] = (
-    TopicSpec(Topic.ARTICLES_RAW, "doc id", "RawArticle", False, "articles as connectors found them"),
-    TopicSpec(Topic.ARTICLES, "doc id", "Article", False, "normalised, with language and duplicate verdict"),
-    TopicSpec(Topic.DEDUP_BANDS, "band key", "BandProbe", True, "LSH band probes routed to the band's owner"),
+    TopicSpec(
+        Topic.ARTICLES_RAW, "doc id", "RawArticle", False, "articles as connectors found them"
+    ),
+    TopicSpec(
+        Topic.ARTICLES,
+        "doc id",
+        "Article",
+        False,
+        "normalised, with language and duplicate verdict",
+    ),
+    TopicSpec(
+        Topic.DEDUP_BANDS,
+        "band key",
+        "BandProbe",
+        True,
+        "LSH band probes routed to the band's owner",
+    ),
     TopicSpec(Topic.DEDUP_HITS, "doc id", "BandHits", True, "band hits gathered per article"),
-    TopicSpec(Topic.EVENT_MENTIONS, "event id", "EventMention", True, "one article's report of a contact"),
+    TopicSpec(
+        Topic.EVENT_MENTIONS, "event id", "EventMention", True, "one article's report of a contact"
+    ),
     TopicSpec(Topic.EVENTS, "event id", "Event", False, "contacts merged across articles"),
-    TopicSpec(Topic.FIGURE_MENTIONS, "series key", "FigureMention", True, "one article's reported figure"),
+    TopicSpec(
+        Topic.FIGURE_MENTIONS, "series key", "FigureMention", True, "one article's reported figure"
+    ),
     TopicSpec(Topic.FIGURES, "series key", "FigureUpdate", False, "tracked figure series updates"),
-    TopicSpec(Topic.NOVELTY_ACTORS, "actor id", "EventMention", True, "first-seen checks per actor"),
-    TopicSpec(Topic.NOVELTY_PAIRS, "pair id", "EventMention", True, "first-contact checks per pair"),
+    TopicSpec(
+        Topic.NOVELTY_ACTORS, "actor id", "EventMention", True, "first-seen checks per actor"
+    ),
+    TopicSpec(
+        Topic.NOVELTY_PAIRS, "pair id", "EventMention", True, "first-contact checks per pair"
+    ),
     TopicSpec(Topic.ALERTS, "alert id", "Alert", False, "novelty alerts for people and sinks"),
-    TopicSpec(Topic.DEAD_LETTERS, "original key", "DeadLetter", False, "messages a stage could not process"),
+    TopicSpec(
+        Topic.DEAD_LETTERS,
+        "original key",
+        "DeadLetter",
+        False,
+        "messages a stage could not process",
+    ),
 )
 
 

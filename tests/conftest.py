@@ -29,7 +29,9 @@ def clean_environ(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 def seeds_dir() -> Path:
     """The five real seed articles (read-only, never copied into the repo)."""
     if not SEEDS.is_dir():
-        pytest.fail(f"shared corpus missing at {SEEDS}: clone the steering repo's shared/ beside this one")
+        pytest.fail(
+            f"shared corpus missing at {SEEDS}: clone the steering repo's shared/ beside this one"
+        )
     return SEEDS
 
 

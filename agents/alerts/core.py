@@ -68,7 +68,9 @@ class AlertPolicy:
     mute_actors: frozenset[str] = field(default_factory=frozenset)
     mute_countries: frozenset[str] = field(default_factory=frozenset)
 
-    def _matches(self, actors: tuple[Actor, ...], names: frozenset[str], countries: frozenset[str]) -> bool:
+    def _matches(
+        self, actors: tuple[Actor, ...], names: frozenset[str], countries: frozenset[str]
+    ) -> bool:
         return any(
             a.actor_id in names or (a.name or "") in names or (a.country or "") in countries
             for a in actors
@@ -99,7 +101,9 @@ def _labels(
 
 def _describe(actor: Actor) -> str:
     who = actor.name or actor.surface
-    details = ", ".join(x for x in (actor.role.value if actor.role else None, actor.country or actor.org) if x)
+    details = ", ".join(
+        x for x in (actor.role.value if actor.role else None, actor.country or actor.org) if x
+    )
     return f"{who} ({details})" if details else who
 
 
@@ -137,7 +141,10 @@ def actor_alerts(
             labels=_labels(
                 AlertKind.ACTOR_NEW,
                 severity,
-                (("country", actor.country or actor.org or "unknown"), ("known", str(actor.known).lower())),
+                (
+                    ("country", actor.country or actor.org or "unknown"),
+                    ("known", str(actor.known).lower()),
+                ),
             ),
             observed_at=mention.published,
             fetched_at=mention.fetched_at,
@@ -165,12 +172,16 @@ def pair_alert(
         alert_id=alert_id(AlertKind.CONTACT_NEW_PAIR, key),
         kind=AlertKind.CONTACT_NEW_PAIR,
         severity=Severity.WARNING,
-        summary=f"First contact: {_describe(first)} {arrow} {_describe(second)} ({mention.type.value})",
+        summary=(
+            f"First contact: {_describe(first)} {arrow} {_describe(second)} ({mention.type.value})"
+        ),
         evidence=mention.evidence,
         lang=mention.lang,
         links=(mention.url,) if mention.url else (),
         docs=(mention.doc,),
-        labels=_labels(AlertKind.CONTACT_NEW_PAIR, Severity.WARNING, (("type", mention.type.value),)),
+        labels=_labels(
+            AlertKind.CONTACT_NEW_PAIR, Severity.WARNING, (("type", mention.type.value),)
+        ),
         observed_at=mention.published,
         fetched_at=mention.fetched_at,
         subject_id=key,
@@ -214,7 +225,12 @@ def figure_alert(update: FigureUpdate) -> Alert | None:
         return None
     latest = update.series[-1] if update.series else None
     what = update.category.value + "".join(
-        f" {x}" for x in (update.subject and f"({update.subject})", update.location and f"in {update.location}") if x
+        f" {x}"
+        for x in (
+            update.subject and f"({update.subject})",
+            update.location and f"in {update.location}",
+        )
+        if x
     )
     if update.kind == "figure.new":
         kind, severity = AlertKind.FIGURE_NEW, Severity.INFO

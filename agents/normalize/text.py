@@ -25,24 +25,61 @@ __all__ = [
 ]
 
 _DIACRITICS = [*range(0x064B, 0x0660), 0x0670, *range(0x06D6, 0x06EE), 0x0640]  # + tatweel
-_INVISIBLE = [0x200B, 0x200D, 0x200E, 0x200F, *range(0x202A, 0x202F), *range(0x2066, 0x206A), 0xFEFF, 0x00AD]
+_INVISIBLE = [
+    0x200B,
+    0x200D,
+    0x200E,
+    0x200F,
+    *range(0x202A, 0x202F),
+    *range(0x2066, 0x206A),
+    0xFEFF,
+    0x00AD,
+]
 
 _LETTERS = {
-    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ٲ": "ا", "ٳ": "ا",
-    "ى": "ي", "ی": "ي", "ې": "ي", "ئ": "ي", "ۍ": "ي",
-    "ک": "ك", "ڪ": "ك",
-    "ة": "ه", "ۀ": "ه", "ە": "ه", "ہ": "ه", "ھ": "ه",
+    "أ": "ا",
+    "إ": "ا",
+    "آ": "ا",
+    "ٱ": "ا",
+    "ٲ": "ا",
+    "ٳ": "ا",
+    "ى": "ي",
+    "ی": "ي",
+    "ې": "ي",
+    "ئ": "ي",
+    "ۍ": "ي",
+    "ک": "ك",
+    "ڪ": "ك",
+    "ة": "ه",
+    "ۀ": "ه",
+    "ە": "ه",
+    "ہ": "ه",
+    "ھ": "ه",
     "ؤ": "و",
     "\u200c": " ",  # ZWNJ separates Persian morphemes: "می‌گوید" ~ "می گوید"
-    "،": ",", "؛": ";", "؟": "?", "٪": "%", "٫": ".", "٬": ",",
-    "“": '"', "”": '"', "«": '"', "»": '"', "„": '"', "‘": "'", "’": "'",
-    "–": "-", "—": "-", "\u00a0": " ",
+    "،": ",",
+    "؛": ";",
+    "؟": "?",
+    "٪": "%",
+    "٫": ".",
+    "٬": ",",
+    "“": '"',
+    "”": '"',
+    "«": '"',
+    "»": '"',
+    "„": '"',
+    "‘": "'",
+    "’": "'",
+    "–": "-",
+    "—": "-",
+    "\u00a0": " ",
 }
-_DIGITS = {**{chr(0x0660 + i): str(i) for i in range(10)}, **{chr(0x06F0 + i): str(i) for i in range(10)}}
+_DIGITS = {
+    **{chr(0x0660 + i): str(i) for i in range(10)},
+    **{chr(0x06F0 + i): str(i) for i in range(10)},
+}
 
-_FOLD_TABLE = str.maketrans(
-    {**dict.fromkeys(_DIACRITICS + _INVISIBLE), **_LETTERS, **_DIGITS}  # type: ignore[arg-type]
-)
+_FOLD_TABLE = str.maketrans({**dict.fromkeys(_DIACRITICS + _INVISIBLE), **_LETTERS, **_DIGITS})
 _DIGIT_TABLE = str.maketrans(_DIGITS)
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 

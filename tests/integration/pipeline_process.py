@@ -84,7 +84,9 @@ class WorkerProcess:
         return "\n".join(self.log.read_text(errors="replace").splitlines()[-lines:])
 
 
-def ingest(env: dict[str, str], paths: Sequence[Path | str], cwd: Path, stdin: bytes | None = None) -> str:
+def ingest(
+    env: dict[str, str], paths: Sequence[Path | str], cwd: Path, stdin: bytes | None = None
+) -> str:
     """Run ``backchannel ingest PATHS``; returns its stderr. Fails loudly on a non-zero exit."""
     result = subprocess.run(
         [sys.executable, "-m", "streams", "ingest", *map(str, paths)],
@@ -96,7 +98,9 @@ def ingest(env: dict[str, str], paths: Sequence[Path | str], cwd: Path, stdin: b
         check=False,
     )
     if result.returncode != 0:
-        raise AssertionError(f"ingest failed ({result.returncode}): {result.stderr.decode()[-2000:]}")
+        raise AssertionError(
+            f"ingest failed ({result.returncode}): {result.stderr.decode()[-2000:]}"
+        )
     return result.stderr.decode()
 
 
@@ -111,7 +115,10 @@ class Message:
 
 
 async def _read(
-    broker: str, topics: list[str], until: Callable[[dict[str, list[Message]]], bool], timeout: float
+    broker: str,
+    topics: list[str],
+    until: Callable[[dict[str, list[Message]]], bool],
+    timeout: float,
 ) -> dict[str, list[Message]]:
     consumer = AIOKafkaConsumer(
         *topics,
@@ -129,7 +136,9 @@ async def _read(
             batch = await consumer.getmany(timeout_ms=500)
             for tp, records in batch.items():
                 for r in records:
-                    seen[tp.topic].append(Message(r.key, r.value, dict(r.headers or ()), tp.partition))
+                    seen[tp.topic].append(
+                        Message(r.key, r.value, dict(r.headers or ()), tp.partition)
+                    )
     finally:
         await consumer.stop()
     return seen

@@ -42,7 +42,9 @@ def _is_raisi_store(event: Event) -> bool:
 
 
 @pytest.fixture(scope="module")
-def pipeline_run(kafka_broker: str, tmp_path_factory: pytest.TempPathFactory, seeds_dir_module: Path) -> Iterator[dict]:
+def pipeline_run(
+    kafka_broker: str, tmp_path_factory: pytest.TempPathFactory, seeds_dir_module: Path
+) -> Iterator[dict]:
     """One worker, the five seeds, a poison message, then one more article: all outputs."""
     tmp = tmp_path_factory.mktemp("pipeline")
     prefix = unique_prefix()
@@ -62,7 +64,10 @@ def pipeline_run(kafka_broker: str, tmp_path_factory: pytest.TempPathFactory, se
 
         run_sync(poison())
         ingest(env, [FIXTURES / "after_poison.jsonl"], tmp)
-        names = {t: topic_name(t, prefix) for t in (Topic.EVENTS, Topic.ALERTS, Topic.FIGURES, Topic.DEAD_LETTERS)}
+        names = {
+            t: topic_name(t, prefix)
+            for t in (Topic.EVENTS, Topic.ALERTS, Topic.FIGURES, Topic.DEAD_LETTERS)
+        }
 
         def done(seen: dict[str, list[Message]]) -> bool:
             events = decode_all(Event, seen[names[Topic.EVENTS]])
@@ -97,16 +102,25 @@ def seeds_dir_module() -> Path:
 
 def test_raisi_store_call_is_one_event_with_two_reports(pipeline_run: dict) -> None:
     raisi = [e for e in pipeline_run["events"] if _is_raisi_store(e)]
-    assert [e.kind for e in raisi] == ["event.new", "event.updated"], pipeline_run["worker"].log_tail()
+    assert [e.kind for e in raisi] == ["event.new", "event.updated"], pipeline_run[
+        "worker"
+    ].log_tail()
     assert len({e.event_id for e in raisi}) == 1
     assert raisi[-1].corroboration == 2
-    assert {m.doc for m in raisi[-1].mentions} == {"000_2acd041899528df3.txt", "004_e5c45dbb9553fab4.txt"}
+    assert {m.doc for m in raisi[-1].mentions} == {
+        "000_2acd041899528df3.txt",
+        "004_e5c45dbb9553fab4.txt",
+    }
     assert raisi[0].directed and raisi[0].actors[0].name == RAISI
 
 
 def test_event_new_alert_raised_once_for_the_call(pipeline_run: dict) -> None:
     raisi_id = next(e.event_id for e in pipeline_run["events"] if _is_raisi_store(e))
-    alerts = [a for a in pipeline_run["alerts"] if a.kind is AlertKind.EVENT_NEW and a.subject_id == raisi_id]
+    alerts = [
+        a
+        for a in pipeline_run["alerts"]
+        if a.kind is AlertKind.EVENT_NEW and a.subject_id == raisi_id
+    ]
     assert len(alerts) == 1
     assert "Ebrahim Raisi" in alerts[0].summary
     assert len({a.alert_id for a in pipeline_run["alerts"]}) == len(pipeline_run["alerts"])
@@ -118,12 +132,18 @@ def test_figures_come_out(pipeline_run: dict) -> None:
 
 
 def test_poison_message_is_dead_lettered_and_worker_goes_on(pipeline_run: dict) -> None:
-    [letter] = [d for d in pipeline_run["dead_letters"] if d.key_base64 == base64.b64encode(b"poison").decode()]
+    [letter] = [
+        d
+        for d in pipeline_run["dead_letters"]
+        if d.key_base64 == base64.b64encode(b"poison").decode()
+    ]
     assert base64.b64decode(letter.original_base64) == POISON
     assert letter.reason == "undecodable"
     assert letter.topic == pipeline_run["prefix"] + "articles.raw"
     assert letter.offset is not None
-    after = [e for e in pipeline_run["events"] if any(m.doc == "after-poison-ar" for m in e.mentions)]
+    after = [
+        e for e in pipeline_run["events"] if any(m.doc == "after-poison-ar" for m in e.mentions)
+    ]
     assert after, "the article ingested after the poison message was not processed"
     assert pipeline_run["worker"].alive()
 
@@ -132,7 +152,10 @@ def test_events_carry_cloudevents_headers(pipeline_run: dict) -> None:
     for message in pipeline_run["event_messages"]:
         headers = message.headers
         assert headers["ce_specversion"] == b"1.0"
-        assert headers["ce_type"] in (b"org.backchannel.event.new.v1", b"org.backchannel.event.updated.v1")
+        assert headers["ce_type"] in (
+            b"org.backchannel.event.new.v1",
+            b"org.backchannel.event.updated.v1",
+        )
         assert headers["content-type"] == b"application/json"
         assert headers["ce_id"] and headers["ce_source"] and headers["ce_time"]
 
@@ -145,8 +168,22 @@ def test_kcat_reads_the_events_topic(pipeline_run: dict) -> None:
         pytest.skip("kcat not installed: apt-get install kcat")
     topic = pipeline_run["prefix"] + "events"
     out = subprocess.run(
-        [kcat, "-b", pipeline_run["broker"], "-C", "-t", topic, "-o", "beginning", "-e", "-J", "-q"],
-        capture_output=True, timeout=60, check=True,
+        [
+            kcat,
+            "-b",
+            pipeline_run["broker"],
+            "-C",
+            "-t",
+            topic,
+            "-o",
+            "beginning",
+            "-e",
+            "-J",
+            "-q",
+        ],
+        capture_output=True,
+        timeout=60,
+        check=True,
     ).stdout.decode()
     rows = [json.loads(line) for line in out.splitlines() if line.strip()]
     payloads = [json.loads(r["payload"]) for r in rows]

@@ -13,7 +13,11 @@ def test_round_trip_nested_record() -> None:
         doc="d1",
         type=EventType.PHONE_CALL,
         cameo="041",
-        actors=(Actor(surface="X", name="X", role=Role.PRESIDENT, country="IRN", known=True, actor_id="a"),),
+        actors=(
+            Actor(
+                surface="X", name="X", role=Role.PRESIDENT, country="IRN", known=True, actor_id="a"
+            ),
+        ),
         directed=True,
         evidence="X called Y.",
         fetched_at=datetime(2024, 1, 1, tzinfo=UTC),
@@ -25,7 +29,10 @@ def test_round_trip_nested_record() -> None:
 
 def test_missing_field_is_record_error_naming_it() -> None:
     with pytest.raises(RecordError, match="text"):
-        decode(RawArticle, b'{"doc": "d", "source": "s", "origin": "file", "fetched_at": "2024-01-01T00:00:00Z"}')
+        decode(
+            RawArticle,
+            b'{"doc": "d", "source": "s", "origin": "file", "fetched_at": "2024-01-01T00:00:00Z"}',
+        )
 
 
 @pytest.mark.parametrize("payload", [b"\xff\xfe not json", b"[]", b'{"doc": 1}'])

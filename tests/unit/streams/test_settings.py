@@ -32,7 +32,9 @@ def test_nested_env(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("broker", ["kafka//x", "kafka://x", "http://a:1", "a:b"])
-def test_bad_broker_names_value_and_fix(broker: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_bad_broker_names_value_and_fix(
+    broker: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     monkeypatch.chdir(tmp_path)
     with pytest.raises(ConfigError) as info:
         load_settings(broker=broker)

@@ -16,16 +16,42 @@ from streams.records import (
     Severity,
 )
 
-RAISI = Actor(surface="رئيسي", name="Ebrahim Raisi", role=Role.PRESIDENT, country="IRN", known=True, actor_id="ebrahim-raisi")
-STORE = Actor(surface="يوناس", name="Jonas Gahr Store", role=Role.PRIME_MINISTER, country="NOR", known=True, actor_id="jonas-gahr-store")
-UNKNOWN = Actor(surface="وزير الخارجية السوري", role=Role.FOREIGN_MINISTER, country="SYR", actor_id="role:foreign_minister:SYR")
+RAISI = Actor(
+    surface="رئيسي",
+    name="Ebrahim Raisi",
+    role=Role.PRESIDENT,
+    country="IRN",
+    known=True,
+    actor_id="ebrahim-raisi",
+)
+STORE = Actor(
+    surface="يوناس",
+    name="Jonas Gahr Store",
+    role=Role.PRIME_MINISTER,
+    country="NOR",
+    known=True,
+    actor_id="jonas-gahr-store",
+)
+UNKNOWN = Actor(
+    surface="وزير الخارجية السوري",
+    role=Role.FOREIGN_MINISTER,
+    country="SYR",
+    actor_id="role:foreign_minister:SYR",
+)
 T = datetime(2023, 11, 5, tzinfo=UTC)
 
 
 def mention(*actors: Actor, doc: str = "d1", directed: bool = True) -> EventMention:
     return EventMention(
-        event_key="k", doc=doc, type=EventType.PHONE_CALL, cameo="041", actors=actors,
-        directed=directed, evidence="...", fetched_at=T, lang="ar",
+        event_key="k",
+        doc=doc,
+        type=EventType.PHONE_CALL,
+        cameo="041",
+        actors=actors,
+        directed=directed,
+        evidence="...",
+        fetched_at=T,
+        lang="ar",
     )
 
 
@@ -39,7 +65,10 @@ def test_actor_new_once_per_actor() -> None:
 def test_unknown_actor_is_higher_severity() -> None:
     alerts = actor_alerts(mention(RAISI, UNKNOWN), {})
     by_subject = {a.subject_id: a.severity for a in alerts}
-    assert by_subject == {"ebrahim-raisi": Severity.INFO, "role:foreign_minister:SYR": Severity.WARNING}
+    assert by_subject == {
+        "ebrahim-raisi": Severity.INFO,
+        "role:foreign_minister:SYR": Severity.WARNING,
+    }
 
 
 def test_only_touches_the_owned_actor_key() -> None:
@@ -75,9 +104,17 @@ def test_policy_mutes_and_watches() -> None:
 
 def _event(kind: str) -> Event:
     return Event(
-        event_id="e1", event_key="k", kind=kind, type=EventType.PHONE_CALL, cameo="041",  # type: ignore[arg-type]
-        actors=(RAISI, STORE), directed=True, corroboration=1, date=date(2023, 11, 4),
-        mentions=(Mention(doc="d1", evidence="x", url="https://example.org/a"),), sources=("IRNA",),
+        event_id="e1",
+        event_key="k",
+        kind=kind,
+        type=EventType.PHONE_CALL,
+        cameo="041",  # type: ignore[arg-type]
+        actors=(RAISI, STORE),
+        directed=True,
+        corroboration=1,
+        date=date(2023, 11, 4),
+        mentions=(Mention(doc="d1", evidence="x", url="https://example.org/a"),),
+        sources=("IRNA",),
     )
 
 
@@ -96,9 +133,15 @@ def _update(kind: str, value: int, previous: int | None) -> FigureUpdate:
     prev = SeriesPoint(value=previous, qualifier=Qualifier.AT_LEAST, doc="d1") if previous else None
     point = SeriesPoint(value=value, qualifier=Qualifier.AT_LEAST, doc="d2")
     return FigureUpdate(
-        series_key="killed|gaza|palestinians", kind=kind, category=FigureCategory.KILLED,  # type: ignore[arg-type]
-        value=value, qualifier=Qualifier.AT_LEAST, series=((prev,) if prev else ()) + (point,),
-        previous=prev, location="Gaza", subject="Palestinians",
+        series_key="killed|gaza|palestinians",
+        kind=kind,
+        category=FigureCategory.KILLED,  # type: ignore[arg-type]
+        value=value,
+        qualifier=Qualifier.AT_LEAST,
+        series=((prev,) if prev else ()) + (point,),
+        previous=prev,
+        location="Gaza",
+        subject="Palestinians",
     )
 
 
