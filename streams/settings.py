@@ -63,8 +63,12 @@ class DedupSettings(_Section):
     """Near-duplicate detection parameters (``BACKCHANNEL_DEDUP__*``)."""
 
     horizon_days: float = Field(DEFAULT_DEDUP_HORIZON_DAYS, gt=0)
-    document_threshold: float = Field(0.8, gt=0, le=1)
-    passage_threshold: float = Field(0.7, gt=0, le=1)
+    document_threshold: float | None = Field(
+        None, gt=0, le=1, description="estimated Jaccard for a reprint; unset = measured default"
+    )
+    passage_threshold: float | None = Field(
+        None, gt=0, le=1, description="estimated Jaccard for a copied passage; unset = default"
+    )
 
 
 class AlertSettings(_Section):

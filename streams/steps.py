@@ -55,14 +55,16 @@ class Resources:
     def load(cls, settings: Settings, *, data_dir: Path | None = None) -> Resources:
         """Load the packaged data files (or ``data_dir``'s) and the settings' parameters."""
         alerts = settings.alerts
+        thresholds = {
+            name: value
+            for name in ("document_threshold", "passage_threshold")
+            if (value := getattr(settings.dedup, name)) is not None
+        }
         return cls(
             kb=KnowledgeBase.from_path(),
             event_lexicons=Lexicons.from_path(),
             figure_lexicons=FigureLexicons.from_path(),
-            dedup=DedupParams(
-                document_threshold=settings.dedup.document_threshold,
-                passage_threshold=settings.dedup.passage_threshold,
-            ),
+            dedup=DedupParams(**thresholds),
             horizon=timedelta(days=settings.dedup.horizon_days),
             policy=AlertPolicy(
                 watch_actors=frozenset(alerts.watch_actors),

@@ -9,15 +9,55 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Coroutine
+from datetime import UTC, datetime
+from typing import Any
 
 from prometheus_client import start_http_server
 
-from streams.app import build_app
+from connectors.base import Sink, SourceProblem
+from streams.app import AppContext, build_app
+from streams.records import Alert, RawArticle
 from streams.settings import Settings
+from streams.sources import run_sources
+from streams.topics import Topic
 
 __all__ = ["run_worker"]
 
 logger = logging.getLogger(__name__)
+
+
+class _TopicSink(Sink[RawArticle]):
+    """Produces articles to ``articles.raw`` through the worker's own Faust producer."""
+
+    def __init__(self, ctx: AppContext) -> None:
+        self._ctx = ctx
+
+    async def add(self, record: RawArticle) -> None:
+        await self._ctx.send(Topic.ARTICLES_RAW, record.doc, record)
+
+
+def _schedule_sources(ctx: AppContext) -> None:
+    """Poll the configured sources inside the worker (``backchannel run --broker``)."""
+    pending: set[asyncio.Task[None]] = set()
+
+    def spawn(coro: Coroutine[Any, Any, None]) -> None:
+        task = asyncio.ensure_future(coro)
+        pending.add(task)
+        task.add_done_callback(pending.discard)
+
+    def on_alert(alert: Alert) -> None:
+        spawn(ctx.send_alert(alert))
+
+    def on_problem(problem: SourceProblem) -> None:
+        letter = problem.as_dead_letter(failed_at=datetime.now(UTC))
+        spawn(ctx.send(Topic.DEAD_LETTERS, problem.source, letter))
+
+    @ctx.app.task
+    async def ingest_sources() -> None:
+        await run_sources(
+            ctx.settings, _TopicSink(ctx), once=False, on_alert=on_alert, on_problem=on_problem
+        )
 
 
 def run_worker(settings: Settings, *, with_ingest: bool) -> None:
@@ -38,9 +78,7 @@ def run_worker(settings: Settings, *, with_ingest: bool) -> None:
     except ImportError:  # observability extras are optional in a minimal install
         logger.warning("kafka sensors unavailable")
     if with_ingest:
-        from streams.sources import schedule_sources
-
-        schedule_sources(ctx)
+        _schedule_sources(ctx)
     # A fresh event loop for Faust: asyncio.run above closed its own.
     asyncio.set_event_loop(asyncio.new_event_loop())
     worker = Worker(ctx.app, loglevel=settings.log_level, quiet=True, redirect_stdouts=False)
