@@ -152,6 +152,13 @@ class EmbeddedPipeline:
             except (BackchannelError, ValueError, KeyError, TypeError, IndexError) as exc:
                 self.dead_letter(raw, "pipeline", exc)
 
+    def record_problem(self, letter: DeadLetter) -> None:
+        """Keep a connector's problem as a dead letter (the Kafka runtime sends it to the topic)."""
+        self.metrics.dead_letters.labels(letter.stage, letter.reason).inc()
+        self.dead_letters.append(letter)
+        if self._on_dead_letter is not None:
+            self._on_dead_letter(letter)
+
     def dead_letter(self, raw: RawArticle, stage: str, exc: Exception) -> None:
         """Record ``raw`` as a dead letter with the reason, as the Kafka runtime would."""
         from streams.codec import encode

@@ -44,7 +44,7 @@ DEAD_LETTER_REASONS = ("undecodable", "stage_failed", "other")
 LANGS = ("ar", "fa", "en", "other")
 DUPLICATE_LEVELS = ("document", "passage", "exact")
 EVENT_KINDS = ("event.new", "event.updated")
-FETCH_OUTCOMES = ("ok", "not_modified", "error")
+FETCH_OUTCOMES = ("ok", "not_modified", "failed")
 SINKS = ("alertmanager", "webhook")
 SINK_FAILURE_REASONS = (
     "unavailable",

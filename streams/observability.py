@@ -14,13 +14,14 @@ import logging
 from collections.abc import Mapping, Sized
 from typing import TYPE_CHECKING, Any
 
-from prometheus_client import Gauge
+from prometheus_client import Gauge, start_http_server
 
 from streams.metrics import METRICS, Metrics
 from streams.topics import Topic, topic_name
 
 if TYPE_CHECKING:
     from streams.app import AppContext
+    from streams.settings import Settings
     from streams.state import StateStore
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "install_faust_sensors",
     "install_kafka_sensors",
     "record_state_sizes",
+    "serve_metrics",
     "update_consumer_lag",
     "update_embedded_state_gauges",
     "update_state_gauges",
@@ -54,6 +56,22 @@ STATE_GAUGES: Mapping[str, str] = {
     "figure_series": "figure_series",
     "dedup_buckets": "dedup_index_entries",
 }
+
+
+def serve_metrics(settings: Settings, metrics: Metrics = METRICS) -> bool:
+    """Serve ``metrics.registry`` on ``metrics_host:metrics_port``; False when the port is 0.
+
+    One call per process, from each command that runs for long (``run``, ``worker``,
+    ``ingest --feeds``): Prometheus scrapes every one of them (job ``backchannel``), and the
+    WorkerDown alert fires for a process that does not answer.
+    """
+    if not settings.metrics_port:
+        return False
+    start_http_server(settings.metrics_port, addr=settings.metrics_host, registry=metrics.registry)
+    logger.info(
+        "metrics served", extra={"host": settings.metrics_host, "port": settings.metrics_port}
+    )
+    return True
 
 
 def install_kafka_sensors(

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from agents.dedup.agent import register as register_dedup
-from agents.normalize.agent import register as register_normalize
-
 from agents.alerts.agent import register as register_novelty
+from agents.alerts.agent import register_delivery
+from agents.dedup.agent import register as register_dedup
 from agents.events.agent import register as register_events
 from agents.figures.agent import register as register_figures
+from agents.normalize.agent import register as register_normalize
 
 __all__ = ["ALL_STAGES"]
 
@@ -17,4 +17,5 @@ ALL_STAGES = (
     register_events,
     register_figures,
     register_novelty,
+    register_delivery,
 )

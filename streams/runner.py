@@ -11,12 +11,15 @@ import asyncio
 import logging
 import signal
 import time
+from datetime import UTC, datetime
 
 from prometheus_client import start_http_server
 from rich.console import Console
 
 from connectors.base import Sink
+from connectors.sinks import build_alert_sinks
 from streams.embedded import EmbeddedPipeline
+from streams.metrics import METRICS, PrometheusDeliveryMetrics
 from streams.records import SEVERITY_RANK, Alert, RawArticle, Severity
 from streams.settings import Settings
 from streams.state import StateStore
@@ -71,9 +74,22 @@ async def _run(settings: Settings, *, once: bool) -> None:
     console = Console(stderr=False)
     store = StateStore(settings.state_dir / "state.sqlite")
     pipeline = EmbeddedPipeline(Resources.load(settings), store)
-    sink = PipelineSink(pipeline, console, min_severity=Severity(settings.alerts.min_severity))
+    alert_sinks = build_alert_sinks(
+        settings.alerts,
+        lambda name: store.mapping(f"outbox_{name}"),
+        metrics=PrometheusDeliveryMetrics(METRICS),
+    )
+    for alert_sink in alert_sinks:
+        await alert_sink.start()
+    sink = PipelineSink(
+        pipeline,
+        console,
+        min_severity=Severity(settings.alerts.min_severity),
+        alert_sinks=alert_sinks,
+    )
     if settings.metrics_port:
         start_http_server(settings.metrics_port, addr=settings.metrics_host)
+    pending: set[asyncio.Future[None]] = set()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
@@ -90,9 +106,20 @@ async def _run(settings: Settings, *, once: bool) -> None:
     )
     try:
         await run_sources(
-            settings, sink, once=once, stop=stop, state=store, on_alert=sink.print_alert
+            settings,
+            sink,
+            once=once,
+            stop=stop,
+            state=store,
+            on_alert=lambda alert: pending.add(asyncio.ensure_future(sink.deliver(alert))),
+            on_problem=lambda problem: pipeline.record_problem(
+                problem.as_dead_letter(failed_at=datetime.now(UTC))
+            ),
         )
+        await asyncio.gather(*pending)
     finally:
+        for alert_sink in alert_sinks:
+            await alert_sink.close()
         store.close()
         console.print(
             f"stopped: {sink.articles} new articles, {sink.alerts} alerts,"

@@ -11,6 +11,7 @@ each feed has its own task.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 from collections.abc import Callable, MutableMapping
 from datetime import UTC, datetime
@@ -71,7 +72,8 @@ async def _run_dir(
             SourceProblem(
                 source=directory.name,
                 reason="missing",
-                message=f"{directory.name}: directory {path} does not exist; fix its path in the sources file",
+                message=f"{directory.name}: directory {path} does not exist;"
+                " fix its path in the sources file",
             )
         )
         return
@@ -146,10 +148,8 @@ async def _run_feed(
             return
         due = state.next_due if state and state.next_due else now
         wait = max(1.0, (due - clock()).total_seconds())
-        try:
+        with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(stop.wait(), timeout=min(wait, feed.interval_seconds))
-        except TimeoutError:
-            pass
 
 
 async def run_sources(
