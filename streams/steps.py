@@ -15,7 +15,7 @@ from pathlib import Path
 from agents.alerts import AlertPolicy, actor_alerts, event_alert, figure_alert, pair_alert
 from agents.dedup import DedupParams
 from agents.events import KnowledgeBase, Lexicons, extract_events, merge_mention
-from agents.figures import FigureLexicons, extract_figures, update_series
+from agents.figures import FigureLexicons, extract_figures, load_lexicons, update_series
 from agents.normalize import normalize
 from streams.records import (
     Alert,
@@ -63,7 +63,7 @@ class Resources:
         return cls(
             kb=KnowledgeBase.from_path(),
             event_lexicons=Lexicons.from_path(),
-            figure_lexicons=FigureLexicons.from_path(),
+            figure_lexicons=load_lexicons(),
             dedup=DedupParams(**thresholds),
             horizon=timedelta(days=settings.dedup.horizon_days),
             policy=AlertPolicy(

@@ -1,0 +1,132 @@
+"""End-to-end latency through Kafka: ingest to ``alerts``, at a steady rate, real worker process.
+
+Starts a broker with ``deploy/kafka/kafka.sh`` (or uses ``--broker``), a ``backchannel worker``
+subprocess, then produces own-written articles at ``--rate`` per second for ``--seconds``; each
+reports a new value of one tracked figure, so each raises a ``figure.changed`` alert. Latency is
+the time from the article's ``fetched_at`` (stamped when produced) to the alert's arrival at a
+consumer. Prints p50/p95/p99/max.
+
+    .venv/bin/python -m benchmarks.bench_kafka [--rate 100] [--seconds 20]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import subprocess
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from aiokafka import AIOKafkaConsumer, AIOKafkaProducer
+from rich.console import Console
+from rich.table import Table
+
+from streams.codec import decode, encode
+from streams.records import Alert, RawArticle
+from streams.topics import Topic, topic_name
+from tests.integration.pipeline_process import WorkerProcess, pipeline_env, unique_prefix
+
+REPO = Path(__file__).resolve().parents[1]
+TEXT = (
+    "The health ministry in Gaza said on {day} that at least {n} Palestinians had been killed"
+    " since the start of the war, in a statement issued in the evening."
+)
+
+
+def _article(i: int, base: datetime) -> RawArticle:
+    now = datetime.now(UTC)
+    return RawArticle(
+        doc=f"bench-{i}",
+        text=TEXT.format(day="Monday", n=10_000 + i),
+        source="bench",
+        origin="generated",
+        fetched_at=now,
+        published=base + timedelta(seconds=i),
+    )
+
+
+async def _measure(broker: str, prefix: str, rate: int, seconds: int) -> list[float]:
+    raw = topic_name(Topic.ARTICLES_RAW, prefix)
+    alerts = topic_name(Topic.ALERTS, prefix)
+    producer = AIOKafkaProducer(bootstrap_servers=broker, linger_ms=0)
+    consumer = AIOKafkaConsumer(alerts, bootstrap_servers=broker, auto_offset_reset="latest", group_id=None, metadata_max_age_ms=500)
+    await producer.start()
+    await consumer.start()
+    base = datetime(2024, 1, 1, tzinfo=UTC)
+    latencies: list[float] = []
+    try:
+        # Warm up: the worker must be assigned its partitions before the clock starts.
+        await producer.send_and_wait(raw, encode(_article(0, base)), key=b"bench-0")
+        deadline = time.monotonic() + 120
+        warmed = False
+        while not warmed and time.monotonic() < deadline:
+            for records in (await consumer.getmany(timeout_ms=500)).values():
+                warmed = warmed or bool(records)
+        if not warmed:
+            raise RuntimeError("worker produced no alert within 120 s; see the worker log")
+        total = rate * seconds
+
+        async def produce() -> None:
+            start = time.monotonic()
+            for i in range(1, total + 1):
+                await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
+                await producer.send(raw, encode(_article(i, base)), key=f"bench-{i}".encode())
+            await producer.flush()
+
+        task = asyncio.create_task(produce())
+        end = time.monotonic() + seconds + 60
+        while len(latencies) < total and time.monotonic() < end:
+            for records in (await consumer.getmany(timeout_ms=200)).values():
+                arrived = time.time()
+                for r in records:
+                    alert = decode(Alert, r.value)
+                    if alert.fetched_at is not None and alert.docs and alert.docs[-1] != "bench-0":
+                        latencies.append(arrived - alert.fetched_at.timestamp())
+        await task
+    finally:
+        await consumer.stop()
+        await producer.stop()
+    return latencies
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rate", type=int, default=100)
+    parser.add_argument("--seconds", type=int, default=20)
+    parser.add_argument("--broker", help="use this broker (host:port) instead of starting one")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="bench-kafka-"))
+    broker = args.broker
+    if broker is None:
+        broker = subprocess.run(
+            ["bash", str(REPO / "deploy/kafka/kafka.sh"), "start", "--dir", str(tmp / "kafka")],
+            capture_output=True, text=True, check=True,
+        ).stdout.strip()
+    prefix = unique_prefix()
+    worker = WorkerProcess(pipeline_env(broker, prefix, tmp / "state"), tmp / "worker.log", tmp).start()
+    try:
+        latencies = sorted(asyncio.run(_measure(broker, prefix, args.rate, args.seconds)))
+    finally:
+        worker.stop()
+        if args.broker is None:
+            subprocess.run(["bash", str(REPO / "deploy/kafka/kafka.sh"), "stop", "--dir", str(tmp / "kafka")], check=False)
+    expected = args.rate * args.seconds
+
+    def pct(p: float) -> str:
+        return f"{1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))]:.0f} ms" if latencies else "-"
+
+    table = Table(title=f"Ingest → alert latency through Kafka, {args.rate} articles/s for {args.seconds} s, one worker")
+    table.add_column("measure")
+    table.add_column("value", justify="right")
+    table.add_row("alerts received / articles sent", f"{len(latencies)} / {expected}")
+    for label, p in (("p50", 0.50), ("p95", 0.95), ("p99", 0.99)):
+        table.add_row(label, pct(p))
+    table.add_row("max", f"{1000 * latencies[-1]:.0f} ms" if latencies else "-")
+    table.add_row("target p99", "≤ 1000 ms")
+    Console().print(table)
+
+
+if __name__ == "__main__":
+    main()
