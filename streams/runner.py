@@ -36,11 +36,17 @@ class PipelineSink(Sink[RawArticle]):
     """Feeds each article to the embedded pipeline and prints the alerts it raises."""
 
     def __init__(
-        self, pipeline: EmbeddedPipeline, console: Console, *, min_severity: Severity
+        self,
+        pipeline: EmbeddedPipeline,
+        console: Console,
+        *,
+        min_severity: Severity,
+        alert_sinks: list[AlertSink] | None = None,
     ) -> None:
         self.pipeline = pipeline
         self.console = console
         self.min_rank = SEVERITY_RANK[min_severity]
+        self.alert_sinks = alert_sinks or []
         self.articles = 0
         self.alerts = 0
 
@@ -48,9 +54,15 @@ class PipelineSink(Sink[RawArticle]):
         for result in self.pipeline.process_all([record]):
             self.articles += 1
             for alert in result.alerts:
-                self.alerts += 1
-                if SEVERITY_RANK[alert.severity] >= self.min_rank:
-                    self.print_alert(alert)
+                await self.deliver(alert)
+
+    async def deliver(self, alert: Alert) -> None:
+        """Print ``alert`` (if severe enough) and hand it to every configured sink."""
+        self.alerts += 1
+        if SEVERITY_RANK[alert.severity] >= self.min_rank:
+            self.print_alert(alert)
+        for sink in self.alert_sinks:
+            await sink.add(alert)
 
     def print_alert(self, alert: Alert) -> None:
         """One line per alert: time, severity, kind, English summary."""
