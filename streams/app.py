@@ -64,25 +64,32 @@ class AppContext:
         """A changelog-backed table of ``str -> bytes``, co-partitioned with the topics."""
         if name not in self.tables:
             self.tables[name] = self.app.Table(
-                f"{self.settings.topic_prefix}{name}",
+                name,
+
                 default=None,
                 partitions=self.settings.partitions,
+                # Faust picks the codecs from the types: json keys, raw bytes values.
                 key_type=str,
                 value_type=bytes,
-                key_serializer="json",
-                value_serializer="raw",
             )
         return self.tables[name]
 
-    async def send(self, topic: Topic, key: str, record: object) -> None:
-        """Encode ``record`` and send it to ``topic`` under ``key``, with CloudEvents headers."""
+    async def send(
+        self, topic: Topic, key: str, record: object, *, partition: int | None = None
+    ) -> None:
+        """Encode ``record`` and send it to ``topic`` under ``key``, with CloudEvents headers.
+
+        ``partition`` overrides the key's partition (dedup band batches route by band key).
+        """
         value = encode(record)
         name = topic_name(topic, self.settings.topic_prefix)
         await self.topic(topic).send(
             key=key.encode("utf-8"),
             value=value,
+            partition=partition,
             headers=cloudevent_headers(record, value, topic=name),
         )
+
 
     async def send_alert(self, alert: Alert) -> None:
         """Send ``alert`` to ``alerts`` (keyed by its id), counting it and its latency."""
@@ -168,6 +175,7 @@ def build_app(
 
     ``registrars`` defaults to every stage; tests may pass a subset.
     """
+    (settings.state_dir / "faust").mkdir(parents=True, exist_ok=True)
     app = faust.App(
         f"{settings.topic_prefix}{settings.app_id}",
         broker=settings.broker or "memory://",

@@ -11,7 +11,7 @@ import ssl
 from typing import Any
 
 from streams.settings import Settings
-from streams.topics import Topic, topic_name
+from streams.topics import TABLES, Topic, changelog_name, topic_name
 
 __all__ = ["aiokafka_security", "create_topics", "faust_credentials", "ssl_context"]
 
@@ -81,6 +81,17 @@ async def create_topics(settings: Settings, topics: list[Topic] | None = None) -
         existing = set(await admin.list_topics())
         wanted = [topic_name(t, settings.topic_prefix) for t in (topics or list(Topic))]
         new = [NewTopic(name, settings.partitions, 1) for name in wanted if name not in existing]
+        if topics is None:
+            # Faust would create the changelogs itself, but racing its own metadata refresh it
+            # can see them with 0 partitions and crash the table's agent (PartitionsMismatch).
+            compact = {"cleanup.policy": "compact"}
+            new += [
+                NewTopic(name, settings.partitions, 1, topic_configs=compact)
+                for table in TABLES
+                if (name := changelog_name(settings.app_id, table, settings.topic_prefix))
+                not in existing
+            ]
+
         if new:
             with contextlib.suppress(TopicAlreadyExistsError):
                 await admin.create_topics(new)

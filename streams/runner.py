@@ -17,7 +17,7 @@ from prometheus_client import start_http_server
 from rich.console import Console
 
 from connectors.base import Sink
-from connectors.sinks import build_alert_sinks
+from connectors.sinks import AlertSink, build_alert_sinks
 from streams.embedded import EmbeddedPipeline
 from streams.metrics import METRICS, PrometheusDeliveryMetrics
 from streams.records import SEVERITY_RANK, Alert, RawArticle, Severity

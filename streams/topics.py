@@ -25,7 +25,17 @@ from __future__ import annotations
 import enum
 from dataclasses import dataclass
 
-__all__ = ["TOPICS", "Topic", "TopicSpec", "topic_name"]
+__all__ = ["TABLES", "TOPICS", "Topic", "TopicSpec", "changelog_name", "topic_name"]
+
+TABLES = (
+    "dedup-buckets",
+    "dedup-pending",
+    "event-episodes",
+    "figure-series",
+    "actors-seen",
+    "pairs-seen",
+)
+"""Faust tables (``str -> bytes``), each backed by a compacted changelog topic."""
 
 
 class Topic(enum.StrEnum):
@@ -103,3 +113,8 @@ TOPICS: tuple[TopicSpec, ...] = (
 def topic_name(topic: Topic, prefix: str = "") -> str:
     """The physical Kafka topic name for ``topic`` under ``prefix`` (e.g. ``prod.events``)."""
     return f"{prefix}{topic.value}"
+
+
+def changelog_name(app_id: str, table: str, prefix: str = "") -> str:
+    """The changelog topic Faust uses for ``table``: ``<prefix><app id>-<table>-changelog``."""
+    return f"{prefix}{app_id}-{table}-changelog"

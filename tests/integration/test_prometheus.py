@@ -87,12 +87,23 @@ def _free_port() -> int:
 
 
 def _wait(
-    what: str, condition: Callable[[], bool], timeout: float, diagnose: Callable[[], str]
+    what: str,
+    condition: Callable[[], bool],
+    timeout: float,
+    diagnose: Callable[[], str],
+    *,
+    services: tuple[Service, ...] = (),
 ) -> None:
+    """Poll ``condition`` until true; fail at the deadline, or at once if a service died."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if condition():
             return
+        dead = [s for s in services if s.process.poll() is not None]
+        if dead:
+            pytest.fail(
+                f"{dead[0].name} exited while waiting for {what}\n{diagnose()}", pytrace=False
+            )
         time.sleep(0.5)
     pytest.fail(f"timed out after {timeout:.0f}s waiting for {what}\n{diagnose()}", pytrace=False)
 
@@ -149,6 +160,7 @@ def _backchannel_env(tmp_path: Path, **settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCHANNEL_")}
     env.update({f"BACKCHANNEL_{k.upper()}": v for k, v in settings.items()})
     env["BACKCHANNEL_STATE_DIR"] = str(tmp_path / "state")
+    (tmp_path / "state").mkdir(exist_ok=True)  # TEMP
     env["BACKCHANNEL_LOG_LEVEL"] = "INFO"
     return env
 
@@ -280,6 +292,16 @@ def _problems(prom: PrometheusServer, expressions: list[Expression]) -> list[str
     return problems
 
 
+def _assert_runtime_metrics_set(prom: PrometheusServer) -> None:
+    """The metrics only a runtime can fill: state sizes and end-to-end latency."""
+    for expr in (
+        "sum(backchannel_state_dedup_index_entries)",
+        "sum(backchannel_state_actors)",
+        "sum(backchannel_pipeline_fetch_to_event_seconds_count)",
+    ):
+        assert prom.value(expr) > 0, f"{expr} is not set by this runtime"
+
+
 def _assert_rules_evaluate(prom: PrometheusServer) -> None:
     _wait(
         "every rule to be evaluated",
@@ -329,7 +351,13 @@ def test_embedded_run_gives_every_expression_data(tmp_path: Path) -> None:
         env = _backchannel_env(tmp_path)
         with _running("backchannel-run", args, cwd=tmp_path, env=env) as run:
             metrics_url = f"http://127.0.0.1:{metrics_port}/metrics"
-            _wait("the metrics endpoint", lambda: _answers(metrics_url), START_TIMEOUT, run.tail)
+            _wait(
+                "the metrics endpoint",
+                lambda: _answers(metrics_url),
+                START_TIMEOUT,
+                run.tail,
+                services=(run,),
+            )
             with _prometheus(tmp_path, f"127.0.0.1:{metrics_port}") as prom:
 
                 def ready() -> bool:
@@ -345,6 +373,7 @@ def test_embedded_run_gives_every_expression_data(tmp_path: Path) -> None:
                     "articles, feed outcomes and three scrapes", ready, PIPELINE_TIMEOUT, run.tail
                 )
                 assert prom.value("sum(backchannel_pipeline_duplicates_total)") >= 1
+                _assert_runtime_metrics_set(prom)
                 scope = [e for e in all_expressions() if not _is_kafka_only(e)]
                 assert not _problems(prom, scope), "\n".join(_problems(prom, scope))
                 _assert_rules_evaluate(prom)
@@ -377,6 +406,7 @@ def test_kafka_worker_gives_every_expression_data(tmp_path: Path, kafka_broker: 
             lambda: _answers(metrics_url),
             START_TIMEOUT,
             worker.tail,
+            services=(worker,),
         )
         with _prometheus(tmp_path, f"127.0.0.1:{metrics_port}") as prom:
             ingest = subprocess.run(
@@ -401,9 +431,21 @@ def test_kafka_worker_gives_every_expression_data(tmp_path: Path, kafka_broker: 
                     and prom.value("sum(backchannel_kafka_consumer_lag_messages)") == 0
                     and prom.value("sum(faust_messages_received_total)") >= len(ARTICLES)
                     and prom.value('count_over_time(up{job="backchannel"}[1m])') >= 3
+                    # set by a 15 s timer, so the last to arrive
+                    and prom.value("sum(backchannel_state_dedup_index_entries)") > 0
                 )
 
-            _wait("the worker to consume every article", done, PIPELINE_TIMEOUT, worker.tail)
+            _wait(
+                "the worker to consume every article",
+                done,
+                PIPELINE_TIMEOUT,
+                lambda: (
+                    worker.tail()
+                    + f"\nlag: {prom.query('backchannel_kafka_consumer_lag_messages')}"
+                ),
+                services=(worker,),
+            )
+            _assert_runtime_metrics_set(prom)
             scope = [e for e in all_expressions() if not _is_source_only(e)]
             assert not _problems(prom, scope), "\n".join(_problems(prom, scope))
             _assert_rules_evaluate(prom)
