@@ -173,6 +173,7 @@ def _read_config_file(path: Path) -> dict[str, Any]:
     data.pop("feeds", None)  # the sources section is read by connectors.config
     data.pop("sources", None)
     data.pop("dirs", None)
+    data.pop("version", None)
     if "sources_file" not in data and path.is_file():
         data["sources_file"] = path
     base = path.parent

@@ -71,7 +71,7 @@ async def _run_dir(
         on_problem(
             SourceProblem(
                 source=directory.name,
-                reason="missing",
+                reason="source",
                 message=f"{directory.name}: directory {path} does not exist;"
                 " fix its path in the sources file",
             )
