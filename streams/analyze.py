@@ -23,9 +23,9 @@ __all__ = ["run_analyze"]
 def _raw_articles(paths: list[Path], now: datetime) -> Iterator:  # type: ignore[type-arg]
     for path in paths:
         if str(path) == "-":
-            from connectors.stdin import read_stdin
+            from connectors.stdin import iter_jsonl
 
-            yield from read_stdin(sys.stdin.buffer, fetched_at=now)
+            yield from iter_jsonl(sys.stdin.buffer, fetched_at=now)
         else:
             yield from read_paths([path], fetched_at=now)
 

@@ -65,7 +65,6 @@ class AppContext:
         if name not in self.tables:
             self.tables[name] = self.app.Table(
                 name,
-
                 default=None,
                 partitions=self.settings.partitions,
                 # Faust picks the codecs from the types: json keys, raw bytes values.
@@ -89,7 +88,6 @@ class AppContext:
             partition=partition,
             headers=cloudevent_headers(record, value, topic=name),
         )
-
 
     async def send_alert(self, alert: Alert) -> None:
         """Send ``alert`` to ``alerts`` (keyed by its id), counting it and its latency."""
@@ -127,7 +125,10 @@ class AppContext:
 
     async def _dead_letter(self, stage: str, event: Any, exc: Exception) -> None:
         message = event.message
-        reason = exc.reason if isinstance(exc, BackchannelError) else "stage_failed"
+        reason = self.metrics.reason_label(
+            exc.reason if isinstance(exc, BackchannelError) else "stage_failed"
+        )
+
         raw_value = message.value if isinstance(message.value, bytes) else encode(message.value)
         raw_key = message.key if isinstance(message.key, bytes) else None
         letter = DeadLetter(

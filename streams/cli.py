@@ -54,7 +54,7 @@ def _common(func: F) -> F:
     return func
 
 
-def _settings(ctx: click.Context, config: Path | None, **flags: Any) -> Settings:
+def _settings(ctx: click.Context, /, config: Path | None, **flags: Any) -> Settings:
     ctx.meta["debug"] = flags.pop("debug", False) or ctx.meta.get("debug", False)
     settings = load_settings(config, **flags)
     from streams.logging import configure_logging
@@ -74,7 +74,7 @@ def cli() -> None:
       backchannel run                              # the live job (embedded: no Kafka needed)
       backchannel run --broker kafka://127.0.0.1:9092   # the same on Kafka
     \b
-    Production layout: `backchannel ingest feeds` produces articles to Kafka,
+    Production layout: `backchannel ingest --feeds` produces articles to Kafka,
     `backchannel worker` (scale out: run more) consumes and emits events, figures and alerts.
     Settings come from flags, then BACKCHANNEL_* environment variables, then the config file.
     """
@@ -101,6 +101,7 @@ def cli() -> None:
 @click.pass_context
 def analyze(
     ctx: click.Context,
+    /,
     paths: tuple[Path, ...],
     fmt: str,
     state: Path | None,
@@ -138,7 +139,7 @@ def analyze(
 )
 @_common
 @click.pass_context
-def run(ctx: click.Context, once: bool, config: Path | None, **flags: Any) -> None:
+def run(ctx: click.Context, /, once: bool, config: Path | None, **flags: Any) -> None:
     """Run the live job: poll sources, analyse, print alerts, serve metrics; Ctrl-C stops it.
 
     With no broker configured everything runs in this process (embedded runtime) and state is
@@ -163,7 +164,7 @@ def run(ctx: click.Context, once: bool, config: Path | None, **flags: Any) -> No
 @cli.command()
 @_common
 @click.pass_context
-def worker(ctx: click.Context, config: Path | None, **flags: Any) -> None:
+def worker(ctx: click.Context, /, config: Path | None, **flags: Any) -> None:
     """Run a Faust worker: consume articles.raw, emit articles, events, figures, alerts.
 
     Start several to share the work; partitions (and the table state that goes with them)
@@ -196,6 +197,7 @@ def worker(ctx: click.Context, config: Path | None, **flags: Any) -> None:
 @click.pass_context
 def ingest(
     ctx: click.Context,
+    /,
     paths: tuple[Path, ...],
     feeds: bool,
     once: bool,
@@ -223,6 +225,49 @@ def ingest(
     else:
         count = ingest_paths(settings, list(paths))
         click.echo(f"produced {count} articles", err=True)
+
+
+@cli.group()
+def feeds() -> None:
+    """Inspect the configured sources."""
+
+
+@feeds.command("check")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@_common
+@click.pass_context
+def feeds_check(ctx: click.Context, /, file: Path, config: Path | None, **flags: Any) -> None:
+    """Fetch every feed of FILE once and print status, entries, last-modified and errors.
+
+    Exit code 1 when any enabled feed failed. Nothing is produced or remembered.
+
+    \b
+    Example:
+      backchannel feeds check examples/feeds.yaml
+    """
+    settings = _settings(ctx, config, **flags)
+    import asyncio
+
+    from rich.console import Console
+
+    from connectors import (
+        FeedCheckRow,
+        PoliteClient,
+        check_feeds,
+        load_sources,
+        render_feed_check,
+    )
+
+    sources = load_sources(file, default_interval=settings.poll_interval_seconds)
+
+    async def check() -> list[FeedCheckRow]:
+        async with PoliteClient.from_settings(settings) as client:
+            return await check_feeds(sources, client, now=datetime.now(UTC))
+
+    rows = asyncio.run(check())
+    Console().print(render_feed_check(rows))
+    if any(row.enabled and not row.ok for row in rows):
+        sys.exit(1)
 
 
 @cli.command()

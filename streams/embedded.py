@@ -132,8 +132,14 @@ class EmbeddedPipeline:
                     updates.append(update)
                 if alert is not None:
                     alerts.append(alert)
+        now = time.time()
+        for event in events:
+            if event.fetched_at is not None:
+                m.latency_event.observe(max(0.0, now - event.fetched_at.timestamp()))
         for alert in alerts:
             m.alerts.labels(alert.kind.value, alert.severity.value).inc()
+            if alert.fetched_at is not None:
+                m.latency_alert.observe(max(0.0, now - alert.fetched_at.timestamp()))
         store.commit()
         return DocumentResult(
             article,
@@ -154,7 +160,10 @@ class EmbeddedPipeline:
 
     def record_problem(self, letter: DeadLetter) -> None:
         """Keep a connector's problem as a dead letter (the Kafka runtime sends it to the topic)."""
-        self.metrics.dead_letters.labels(letter.stage, letter.reason).inc()
+        self.metrics.dead_letters.labels(
+            letter.stage, self.metrics.reason_label(letter.reason)
+        ).inc()
+
         self.dead_letters.append(letter)
         if self._on_dead_letter is not None:
             self._on_dead_letter(letter)
@@ -163,7 +172,9 @@ class EmbeddedPipeline:
         """Record ``raw`` as a dead letter with the reason, as the Kafka runtime would."""
         from streams.codec import encode
 
-        reason = exc.reason if isinstance(exc, BackchannelError) else "stage_failed"
+        reason = self.metrics.reason_label(
+            exc.reason if isinstance(exc, BackchannelError) else "stage_failed"
+        )
         letter = DeadLetter(
             stage=stage,
             reason=reason,

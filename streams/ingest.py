@@ -93,9 +93,9 @@ def ingest_paths(settings: Settings, paths: list[Path]) -> int:
     def articles() -> Iterable[RawArticle]:
         for path in paths:
             if str(path) == "-":
-                from connectors.stdin import read_stdin
+                from connectors.stdin import iter_jsonl
 
-                yield from read_stdin(sys.stdin.buffer, fetched_at=now)
+                yield from iter_jsonl(sys.stdin.buffer, fetched_at=now)
             else:
                 yield from read_paths([path], fetched_at=now)
 
@@ -104,9 +104,13 @@ def ingest_paths(settings: Settings, paths: list[Path]) -> int:
 
 def ingest_feeds(settings: Settings, *, once: bool) -> None:
     """Poll the configured feeds and produce new entries until stopped (or once)."""
+    from streams.observability import serve_metrics
     from streams.sources import run_sources
 
+    serve_metrics(settings)
+
     async def main() -> None:
+
         sink = KafkaArticleSink(settings)
         await sink.start()
         try:

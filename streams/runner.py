@@ -13,13 +13,17 @@ import signal
 import time
 from datetime import UTC, datetime
 
-from prometheus_client import start_http_server
 from rich.console import Console
 
 from connectors.base import Sink
 from connectors.sinks import AlertSink, build_alert_sinks
 from streams.embedded import EmbeddedPipeline
 from streams.metrics import METRICS, PrometheusDeliveryMetrics
+from streams.observability import (
+    STATE_INTERVAL_SECONDS,
+    serve_metrics,
+    update_embedded_state_gauges,
+)
 from streams.records import SEVERITY_RANK, Alert, RawArticle, Severity
 from streams.settings import Settings
 from streams.state import StateStore
@@ -49,12 +53,17 @@ class PipelineSink(Sink[RawArticle]):
         self.alert_sinks = alert_sinks or []
         self.articles = 0
         self.alerts = 0
+        self._gauges_at = 0.0
 
     async def add(self, record: RawArticle) -> None:
         for result in self.pipeline.process_all([record]):
             self.articles += 1
             for alert in result.alerts:
                 await self.deliver(alert)
+        if time.monotonic() - self._gauges_at > STATE_INTERVAL_SECONDS:
+            # Counting SQLite rows per article would cost more than the article.
+            update_embedded_state_gauges(self.pipeline.store)
+            self._gauges_at = time.monotonic()
 
     async def deliver(self, alert: Alert) -> None:
         """Print ``alert`` (if severe enough) and hand it to every configured sink."""
@@ -99,8 +108,7 @@ async def _run(settings: Settings, *, once: bool) -> None:
         min_severity=Severity(settings.alerts.min_severity),
         alert_sinks=alert_sinks,
     )
-    if settings.metrics_port:
-        start_http_server(settings.metrics_port, addr=settings.metrics_host)
+    serve_metrics(settings)
     pending: set[asyncio.Future[None]] = set()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()

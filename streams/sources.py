@@ -106,6 +106,7 @@ async def _run_feed(
     on_problem: Callable[[SourceProblem], None],
     on_alert: Callable[[Alert], None],
     metrics: Metrics,
+    recovered: Callable[[str], None],
 ) -> None:
     while not stop.is_set():
         raw = states.get(feed.name)
@@ -135,6 +136,8 @@ async def _run_feed(
                 metrics.source_last_success.labels(feed.name).set(
                     result.state.last_success.timestamp()
                 )
+            if result.recovered:
+                recovered(feed.name)
             if result.went_down:
                 reason = result.errors[0].reason if result.errors else "failing"
                 on_alert(
@@ -177,11 +180,24 @@ async def run_sources(
         if on_problem is not None:
             on_problem(p)
 
-    def alert(a: Alert) -> None:
+    def raise_alert(a: Alert) -> None:
         metrics.alerts.labels(a.kind.value, a.severity.value).inc()
         logger.warning("source down", extra={"summary": a.summary})
         if on_alert is not None:
             on_alert(a)
+
+    for source in [*config.enabled_dirs, *config.enabled_feeds]:
+        metrics.precreate_source(source.name)
+    down: set[str] = set()
+
+    def alert(a: Alert) -> None:
+        down.add(a.subject_id)
+        metrics.sources_down.set(len(down))
+        raise_alert(a)
+
+    def recovered(name: str) -> None:
+        down.discard(name)
+        metrics.sources_down.set(len(down))
 
     client = PoliteClient.from_settings(settings)
     tasks = [
@@ -211,6 +227,7 @@ async def run_sources(
                 on_problem=problem,
                 on_alert=alert,
                 metrics=metrics,
+                recovered=recovered,
             ),
             name=f"feed:{f.name}",
         )

@@ -13,10 +13,9 @@ from collections.abc import Coroutine
 from datetime import UTC, datetime
 from typing import Any
 
-from prometheus_client import start_http_server
-
 from connectors.base import Sink, SourceProblem
 from streams.app import AppContext, build_app
+from streams.observability import serve_metrics
 from streams.records import Alert, RawArticle
 from streams.settings import Settings
 from streams.sources import run_sources
@@ -53,7 +52,7 @@ def _schedule_sources(ctx: AppContext) -> None:
         letter = problem.as_dead_letter(failed_at=datetime.now(UTC))
         spawn(ctx.send(Topic.DEAD_LETTERS, problem.source, letter))
 
-    @ctx.app.task
+    @ctx.app.task  # type: ignore[untyped-decorator]  # faust is untyped
     async def ingest_sources() -> None:
         await run_sources(
             ctx.settings, _TopicSink(ctx), once=False, on_alert=on_alert, on_problem=on_problem
@@ -68,8 +67,7 @@ def run_worker(settings: Settings, *, with_ingest: bool) -> None:
 
     asyncio.run(create_topics(settings))
     ctx = build_app(settings)
-    if settings.metrics_port:
-        start_http_server(settings.metrics_port, addr=settings.metrics_host)
+    if serve_metrics(settings):
         logger.info("metrics served", extra={"port": settings.metrics_port})
     try:
         from streams.observability import install_kafka_sensors

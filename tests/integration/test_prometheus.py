@@ -160,7 +160,6 @@ def _backchannel_env(tmp_path: Path, **settings: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("BACKCHANNEL_")}
     env.update({f"BACKCHANNEL_{k.upper()}": v for k, v in settings.items()})
     env["BACKCHANNEL_STATE_DIR"] = str(tmp_path / "state")
-    (tmp_path / "state").mkdir(exist_ok=True)  # TEMP
     env["BACKCHANNEL_LOG_LEVEL"] = "INFO"
     return env
 
