@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 import sys
 from collections.abc import Iterable
 from datetime import UTC, datetime
@@ -15,12 +16,13 @@ from pathlib import Path
 
 from aiokafka import AIOKafkaProducer
 
-from connectors.base import Sink
+from connectors.base import Sink, SourceProblem
 from connectors.files import read_paths
 from streams.codec import encode
 from streams.envelope import cloudevent_headers
 from streams.kafka import aiokafka_security, create_topics
-from streams.records import RawArticle
+from streams.kafka_state import KafkaStateMapping, KafkaStateStore
+from streams.records import Alert, RawArticle
 from streams.settings import Settings
 from streams.topics import Topic, topic_name
 
@@ -54,6 +56,20 @@ class KafkaArticleSink(Sink[RawArticle]):
         headers = cloudevent_headers(record, value, topic=self._topic)
         self._pending.append(
             await self._producer.send(self._topic, value, key=record.doc.encode(), headers=headers)
+        )
+
+    @property
+    def producer(self) -> AIOKafkaProducer:
+        """The underlying producer (shared with the state topic writer)."""
+        return self._producer
+
+    async def send_record(self, topic: Topic, key: str, record: object) -> None:
+        """Send any record to ``topic`` under ``key`` with CloudEvents headers."""
+        name = topic_name(topic, self._settings.topic_prefix)
+        value = encode(record)
+        headers = cloudevent_headers(record, value, topic=name)
+        self._pending.append(
+            await self._producer.send(name, value, key=key.encode(), headers=headers)
         )
 
     async def add_bytes(self, key: bytes | None, value: bytes) -> None:
@@ -103,18 +119,51 @@ def ingest_paths(settings: Settings, paths: list[Path]) -> int:
 
 
 def ingest_feeds(settings: Settings, *, once: bool) -> None:
-    """Poll the configured feeds and produce new entries until stopped (or once)."""
+    """Poll the configured sources and produce new articles until stopped (or once).
+
+    Connector state lives in the compacted ``sources.state`` topic (``KafkaStateMapping``), so
+    a restarted ingest, on any machine, resumes where the last one stopped. Source problems go
+    to ``dead-letters`` and ``source.down`` alerts to ``alerts``.
+    """
     from streams.observability import serve_metrics
     from streams.sources import run_sources
 
     serve_metrics(settings)
 
     async def main() -> None:
-
         sink = KafkaArticleSink(settings)
         await sink.start()
+        state = KafkaStateMapping(
+            settings, topic_name(Topic.SOURCES_STATE, settings.topic_prefix), sink.producer
+        )
+        await state.load()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        pending: set[asyncio.Future[None]] = set()
+
+        def on_problem(problem: SourceProblem) -> None:
+            letter = problem.as_dead_letter(failed_at=datetime.now(UTC))
+            send = sink.send_record(Topic.DEAD_LETTERS, problem.source, letter)
+            pending.add(asyncio.ensure_future(send))
+
+        def on_alert(alert: Alert) -> None:
+            send = sink.send_record(Topic.ALERTS, alert.alert_id, alert)
+            pending.add(asyncio.ensure_future(send))
+
         try:
-            await run_sources(settings, sink, once=once)
+            await run_sources(
+                settings,
+                sink,
+                once=once,
+                stop=stop,
+                state=KafkaStateStore(state),
+                on_alert=on_alert,
+                on_problem=on_problem,
+            )
+            await asyncio.gather(*pending)
+            await state.flush()
         finally:
             await sink.close()
 

@@ -80,11 +80,18 @@ async def create_topics(settings: Settings, topics: list[Topic] | None = None) -
     try:
         existing = set(await admin.list_topics())
         wanted = [topic_name(t, settings.topic_prefix) for t in (topics or list(Topic))]
-        new = [NewTopic(name, settings.partitions, 1) for name in wanted if name not in existing]
+        compact = {"cleanup.policy": "compact"}
+        state_topic = topic_name(Topic.SOURCES_STATE, settings.topic_prefix)
+        new = [
+            NewTopic(
+                name, settings.partitions, 1, topic_configs=compact if name == state_topic else None
+            )
+            for name in wanted
+            if name not in existing
+        ]
         if topics is None:
             # Faust would create the changelogs itself, but racing its own metadata refresh it
             # can see them with 0 partitions and crash the table's agent (PartitionsMismatch).
-            compact = {"cleanup.policy": "compact"}
             new += [
                 NewTopic(name, settings.partitions, 1, topic_configs=compact)
                 for table in TABLES

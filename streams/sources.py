@@ -28,7 +28,7 @@ from streams.errors import RecordError
 from streams.metrics import METRICS, Metrics
 from streams.records import Alert, RawArticle
 from streams.settings import Settings
-from streams.state import StateStore
+from streams.state import StateStore, Store
 
 __all__ = ["load_configured_sources", "run_sources"]
 
@@ -161,7 +161,7 @@ async def run_sources(
     *,
     once: bool,
     stop: asyncio.Event | None = None,
-    state: StateStore | None = None,
+    state: Store | None = None,
     on_alert: Callable[[Alert], None] | None = None,
     on_problem: Callable[[SourceProblem], None] | None = None,
     clock: Clock = _utcnow,

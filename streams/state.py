@@ -11,8 +11,19 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterator, MutableMapping
 from pathlib import Path
+from typing import Protocol
 
-__all__ = ["SqliteMapping", "StateStore"]
+__all__ = ["SqliteMapping", "StateStore", "Store"]
+
+
+class Store(Protocol):
+    """What a runtime needs of state: named mappings, a durability point, a close."""
+
+    def mapping(self, name: str) -> MutableMapping[str, bytes]: ...
+
+    def commit(self) -> None: ...
+
+    def close(self) -> None: ...
 
 
 class SqliteMapping(MutableMapping[str, bytes]):

@@ -17,6 +17,8 @@ novelty.actors    actor id         first-seen checks for an actor happen in one 
 novelty.pairs     pair id          first-contact checks for a pair happen in one partition
 alerts            alert id         downstream; replays of an alert land on the same partition
 dead-letters      original key     keeps a poison message next to its siblings for replay
+sources.state     source name      compacted: the ingest process's feed positions (a changelog)
+
 ================  ===============  ============================================================
 """
 
@@ -53,6 +55,7 @@ class Topic(enum.StrEnum):
     NOVELTY_PAIRS = "novelty.pairs"
     ALERTS = "alerts"
     DEAD_LETTERS = "dead-letters"
+    SOURCES_STATE = "sources.state"
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,6 +109,13 @@ TOPICS: tuple[TopicSpec, ...] = (
         "DeadLetter",
         False,
         "messages a stage could not process",
+    ),
+    TopicSpec(
+        Topic.SOURCES_STATE,
+        "source name",
+        "bytes",
+        True,
+        "connector state of 'ingest' (feed validators, seen ids), compacted",
     ),
 )
 

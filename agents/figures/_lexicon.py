@@ -40,9 +40,11 @@ class Role(enum.IntEnum):
     OTHERS = enum.auto()
     PARTITIVE = enum.auto()
     SUBSET = enum.auto()  # "بينهم", "including": a part of the figure before
+    RELEASE = enum.auto()  # "released", "الإفراج عن": freed captives are no longer held
     GROUP = enum.auto()  # value: canonical subject
     NATIONALITY = enum.auto()
     LINK = enum.auto()
+    REACH = enum.auto()  # "rose to", "إلى", "به": the verb of a toll noun, right before the count
     AUX = enum.auto()
     PREPOSITION = enum.auto()
     TIME = enum.auto()
@@ -54,8 +56,10 @@ class Role(enum.IntEnum):
     AGE = enum.auto()
     CLOCK_BEFORE = enum.auto()
     CLOCK_AFTER = enum.auto()
+    RATE = enum.auto()  # "a day", "يوميا": the count is a rate, not a toll
     LOCATION = enum.auto()  # value: canonical place
     ATTR_CUE = enum.auto()
+    SAY = enum.auto()  # "said", "أعلنت", "اعلام کرد": a source beside one is speaking
     SOURCE = enum.auto()  # value: canonical source
     MODIFIER = enum.auto()  # value: canonical adjective
 
@@ -94,7 +98,7 @@ class Lexicon:
     langs: tuple[str, ...]
     versions: tuple[int, ...]
     forms: Mapping[str, tuple[tuple[_Entry, str], ...]]  # one-word entries
-    phrases: Mapping[tuple[str, str], tuple[tuple[_Entry, str], ...]]  # by first two words
+    phrases: Mapping[str, Mapping[str, tuple[tuple[_Entry, str], ...]]]  # first -> second word
     modifier_stems: tuple[tuple[str, str], ...]  # "فلسطين*" -> (stem, canonical adjective)
     triggers: frozenset[str]
     max_gap_words: int  # unknown words allowed between a "before" category word and its count
@@ -104,16 +108,17 @@ class Lexicon:
         out: list[list[Match]] = []
         n_tokens = len(tokens)
         single = self.forms.get
-        pair = self.phrases.get
+        first = self.phrases.get
         new = tuple.__new__
         texts = [t.text for t in tokens]
         for i, text in enumerate(texts):
             best: list[Match] = []
-            if i + 1 < n_tokens:
+            seconds = first(text)
+            if seconds is not None and i + 1 < n_tokens:
                 second = texts[i + 1]
-                cands = pair((text, second))
+                cands = seconds.get(second)
                 if cands is None and second.startswith("ال"):
-                    cands = pair((text, second[2:]))  # "عناصر الشرطة"
+                    cands = seconds.get(second[2:])  # "عناصر الشرطة"
                 longest = 0
                 for entry, prefix in cands or ():
                     n = len(entry.tokens)
@@ -248,7 +253,9 @@ def _entries(data: Mapping[str, Any]) -> Iterable[tuple[str, Role, str]]:
         ("others", Role.OTHERS),
         ("partitive", Role.PARTITIVE),
         ("subset", Role.SUBSET),
+        ("released", Role.RELEASE),
         ("links", Role.LINK),
+        ("reach", Role.REACH),
         ("aux", Role.AUX),
         ("prepositions", Role.PREPOSITION),
     ):
@@ -275,6 +282,8 @@ def _entries(data: Mapping[str, Any]) -> Iterable[tuple[str, Role, str]]:
     attribution = _mapping(data.get("attribution"), "attribution")
     for text in _strings(attribution.get("cues"), "attribution.cues"):
         yield text, Role.ATTR_CUE, ""
+    for text in _strings(attribution.get("verbs"), "attribution.verbs"):
+        yield text, Role.SAY, ""
     for key, role in (("sources", Role.SOURCE), ("modifiers", Role.MODIFIER)):
         for name, texts in _mapping(attribution.get(key), f"attribution.{key}").items():
             for text in _strings(texts, f"attribution.{key}.{name}"):
@@ -291,12 +300,13 @@ _NOT_PEOPLE = {
     "age": Role.AGE,
     "clock_before": Role.CLOCK_BEFORE,
     "clock_after": Role.CLOCK_AFTER,
+    "rate": Role.RATE,
 }
 
 
 def _compile(files: list[tuple[str, int, Mapping[str, Any]]], quick: QuickFold) -> Lexicon:
     table: dict[str, list[tuple[_Entry, str]]] = {}
-    pairs: dict[tuple[str, str], list[tuple[_Entry, str]]] = {}
+    pairs: dict[str, dict[str, list[tuple[_Entry, str]]]] = {}
     stems: list[tuple[str, str]] = []
     triggers: set[str] = set()
     for _, _, data in files:
@@ -314,14 +324,15 @@ def _compile(files: list[tuple[str, int, Mapping[str, Any]]], quick: QuickFold) 
                 if len(tokens) == 1:
                     table.setdefault(form, []).append((entry, prefix))
                 else:
-                    pairs.setdefault((form, tokens[1]), []).append((entry, prefix))
+                    pairs.setdefault(form, {}).setdefault(tokens[1], []).append((entry, prefix))
             if role in (Role.CAT_AFTER, Role.CAT_BEFORE):
                 # The longest word is the rarest: "به گروگان" triggers on "گروگان", not "به".
                 key = max(reversed(tokens), key=len)
                 triggers.update(quick(form) for form, _ in _forms(key))
     forms = {k: tuple(v) for k, v in sorted(table.items())}
     phrases = {
-        k: tuple(sorted(v, key=lambda ep: -len(ep[0].tokens))) for k, v in sorted(pairs.items())
+        k: {w: tuple(sorted(v, key=lambda ep: -len(ep[0].tokens))) for w, v in seconds.items()}
+        for k, seconds in sorted(pairs.items())
     }
     return Lexicon(
         langs=tuple(lang for lang, _, _ in files),

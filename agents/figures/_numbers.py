@@ -22,12 +22,22 @@ are accepted only where they cannot be read otherwise: Arabic "أحد"/"اثنا
 
 from __future__ import annotations
 
-import enum
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import NamedTuple
 
+from agents.figures._number_words import (
+    ALL_WORDS,
+    CLASSIFIERS,
+    HALF,
+    JOINERS,
+    SCALES,
+    VAGUE_BEFORE,
+    VAGUE_SUFFIX,
+    WORDS,
+    Kind,
+)
 from agents.normalize.text import fold
 
 __all__ = ["NumberSpan", "Token", "find_numbers", "parse_numbers", "tokenize"]
@@ -77,225 +87,9 @@ def tokenize(folded: str) -> list[Token]:
     ]
 
 
-class _Kind(enum.Enum):
-    UNIT = 1  # 1-9
-    TEN = 2  # 10, also the "-teen" part of Arabic 11-19 ("ثلاثة عشر")
-    TEEN = 3  # 11-19 as one word
-    TENS = 4  # 20, 30, ... 90
-    HUNDRED = 5  # "hundred", "مئة", "صد": multiplies what precedes (or 1)
-    HUNDREDS = 6  # 100-900 as one word: "ثلاثمائة", "سیصد", "مئتين"
-    SCALE = 7  # 10**3, 10**6, 10**9: multiplies what precedes (or 1)
-    SCALE_PLURAL = 8  # "آلاف", "ملايين", "thousands": only after a count ("3 آلاف")
-    SCALE_VALUE = 9  # a scale with its count in one word: "ألفين" 2,000
-    TEEN_PREFIX = 10  # Arabic "أحد", "اثنا": only before "عشر"
-    WEAK = 11  # a unit that is also a common word; see module docstring
-    ARTICLE = 12  # "a", "an": 1, only before "hundred" or a scale
-    HALF = 13  # "و نیم", "ونصف": a half, after a count or a scale ("یک و نیم میلیون")
-
-
-_K, _M, _B = 1_000, 1_000_000, 1_000_000_000
-
-_UNITS_AR = {
-    "واحد": 1,
-    "واحدة": 1,
-    "اثنان": 2,
-    "اثنين": 2,
-    "اثنتان": 2,
-    "اثنتين": 2,
-    "ثلاث": 3,
-    "ثلاثة": 3,
-    "أربع": 4,
-    "أربعة": 4,
-    "خمس": 5,
-    "خمسة": 5,
-    "ست": 6,
-    "ستة": 6,
-    "سبع": 7,
-    "سبعة": 7,
-    "ثمان": 8,
-    "ثماني": 8,
-    "ثمانية": 8,
-    "تسع": 9,
-    "تسعة": 9,
-}
-_TENS_AR = {
-    "عشرون": 20,
-    "عشرين": 20,
-    "ثلاثون": 30,
-    "ثلاثين": 30,
-    "أربعون": 40,
-    "أربعين": 40,
-    "خمسون": 50,
-    "خمسين": 50,
-    "ستون": 60,
-    "ستين": 60,
-    "سبعون": 70,
-    "سبعين": 70,
-    "ثمانون": 80,
-    "ثمانين": 80,
-    "تسعون": 90,
-    "تسعين": 90,
-}
-_HUNDRED_STEMS_AR = {
-    "ثلاث": 3,
-    "أربع": 4,
-    "خمس": 5,
-    "ست": 6,
-    "سبع": 7,
-    "ثمان": 8,
-    "ثماني": 8,
-    "تسع": 9,
-}
-_WORDS_AR: dict[str, tuple[_Kind, int]] = {
-    **{w: (_Kind.UNIT, v) for w, v in _UNITS_AR.items()},
-    **{w: (_Kind.TENS, v) for w, v in _TENS_AR.items()},
-    **{
-        f"{s}{h}": (_Kind.HUNDREDS, v * 100)
-        for s, v in _HUNDRED_STEMS_AR.items()
-        for h in ("مئة", "مائة")
-    },
-    "عشر": (_Kind.TEN, 10),
-    "عشرة": (_Kind.TEN, 10),
-    "أحد": (_Kind.TEEN_PREFIX, 1),
-    "إحدى": (_Kind.TEEN_PREFIX, 1),
-    "اثنا": (_Kind.TEEN_PREFIX, 2),
-    "اثنتا": (_Kind.TEEN_PREFIX, 2),
-    "مئة": (_Kind.HUNDRED, 100),
-    "مائة": (_Kind.HUNDRED, 100),
-    "مئتين": (_Kind.HUNDREDS, 200),
-    "مئتان": (_Kind.HUNDREDS, 200),
-    "مائتين": (_Kind.HUNDREDS, 200),
-    "مائتان": (_Kind.HUNDREDS, 200),
-    "ألف": (_Kind.SCALE, _K),
-    "ألفا": (_Kind.SCALE, _K),
-    "آلاف": (_Kind.SCALE_PLURAL, _K),
-    "ألفين": (_Kind.SCALE_VALUE, 2 * _K),
-    "ألفان": (_Kind.SCALE_VALUE, 2 * _K),
-    "ألفي": (_Kind.SCALE_VALUE, 2 * _K),
-    "مليون": (_Kind.SCALE, _M),
-    "مليونا": (_Kind.SCALE, _M),
-    "ملايين": (_Kind.SCALE_PLURAL, _M),
-    "مليونين": (_Kind.SCALE_VALUE, 2 * _M),
-    "مليونان": (_Kind.SCALE_VALUE, 2 * _M),
-    "مليار": (_Kind.SCALE, _B),
-    "مليارا": (_Kind.SCALE, _B),
-    "نصف": (_Kind.HALF, 0),
-    "مليارات": (_Kind.SCALE_PLURAL, _B),
-}
-_WORDS_FA: dict[str, tuple[_Kind, int]] = {
-    "یک": (_Kind.UNIT, 1),
-    "دو": (_Kind.UNIT, 2),
-    "سه": (_Kind.UNIT, 3),
-    "چهار": (_Kind.UNIT, 4),
-    "پنج": (_Kind.UNIT, 5),
-    "شش": (_Kind.UNIT, 6),
-    "هفت": (_Kind.UNIT, 7),
-    "هشت": (_Kind.UNIT, 8),
-    "نه": (_Kind.WEAK, 9),
-    "ده": (_Kind.TEEN, 10),
-    "یازده": (_Kind.TEEN, 11),
-    "دوازده": (_Kind.TEEN, 12),
-    "سیزده": (_Kind.TEEN, 13),
-    "چهارده": (_Kind.TEEN, 14),
-    "پانزده": (_Kind.TEEN, 15),
-    "شانزده": (_Kind.TEEN, 16),
-    "هفده": (_Kind.TEEN, 17),
-    "هجده": (_Kind.TEEN, 18),
-    "هیجده": (_Kind.TEEN, 18),
-    "نوزده": (_Kind.TEEN, 19),
-    "بیست": (_Kind.TENS, 20),
-    "سی": (_Kind.TENS, 30),
-    "چهل": (_Kind.TENS, 40),
-    "پنجاه": (_Kind.TENS, 50),
-    "شصت": (_Kind.TENS, 60),
-    "هفتاد": (_Kind.TENS, 70),
-    "هشتاد": (_Kind.TENS, 80),
-    "نود": (_Kind.TENS, 90),
-    "صد": (_Kind.HUNDRED, 100),
-    "یکصد": (_Kind.HUNDREDS, 100),
-    "دویست": (_Kind.HUNDREDS, 200),
-    "سیصد": (_Kind.HUNDREDS, 300),
-    "چهارصد": (_Kind.HUNDREDS, 400),
-    "پانصد": (_Kind.HUNDREDS, 500),
-    "ششصد": (_Kind.HUNDREDS, 600),
-    "هفتصد": (_Kind.HUNDREDS, 700),
-    "هشتصد": (_Kind.HUNDREDS, 800),
-    "نهصد": (_Kind.HUNDREDS, 900),
-    "هزار": (_Kind.SCALE, _K),
-    "میلیون": (_Kind.SCALE, _M),
-    "میلیارد": (_Kind.SCALE, _B),
-    "نیم": (_Kind.HALF, 0),
-}
-_UNITS_EN = ("one", "two", "three", "four", "five", "six", "seven", "eight", "nine")
-_TEENS_EN = (
-    "eleven",
-    "twelve",
-    "thirteen",
-    "fourteen",
-    "fifteen",
-    "sixteen",
-    "seventeen",
-    "eighteen",
-    "nineteen",
-)
-_TENS_EN = ("twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty", "ninety")
-_WORDS_EN: dict[str, tuple[_Kind, int]] = {
-    **{w: (_Kind.UNIT, i + 1) for i, w in enumerate(_UNITS_EN)},
-    **{w: (_Kind.TEEN, i + 11) for i, w in enumerate(_TEENS_EN)},
-    **{w: (_Kind.TENS, (i + 2) * 10) for i, w in enumerate(_TENS_EN)},
-    "ten": (_Kind.TEEN, 10),
-    "hundred": (_Kind.HUNDRED, 100),
-    "thousand": (_Kind.SCALE, _K),
-    "million": (_Kind.SCALE, _M),
-    "billion": (_Kind.SCALE, _B),
-    "thousands": (_Kind.SCALE_PLURAL, _K),
-    "millions": (_Kind.SCALE_PLURAL, _M),
-    "a": (_Kind.ARTICLE, 1),
-    "an": (_Kind.ARTICLE, 1),
-}
-
-_WORDS: dict[str, dict[str, tuple[_Kind, int]]] = {
-    lang: {fold(w): kv for w, kv in table.items()}
-    for lang, table in (("ar", _WORDS_AR), ("fa", _WORDS_FA), ("en", _WORDS_EN))
-}
-_ALL_WORDS = {**_WORDS["en"], **_WORDS["fa"], **_WORDS["ar"]}
-_JOINERS = frozenset({"و", "and", "-"})
-# A weak unit counts before these: "نه نفر" (nine people) but not "نه" (no) on its own.
-_CLASSIFIERS = frozenset({fold("نفر"), fold("تن")})
-# The Persian plural on a number word makes it vague: "ده‌ها" (tens), "هزاران" is not listed.
-_VAGUE_SUFFIX = fold("ها")
-_HALF = Decimal("0.5")
-# Before a scale word these make it vague: "ده‌ها هزار", "several thousand", "tens of thousands".
-_VAGUE_BEFORE = frozenset(
-    fold(w)
-    for w in (
-        "ها",
-        "صدها",
-        "دهها",
-        "هزاران",
-        "چند",
-        "عشرات",
-        "مئات",
-        "آلاف",
-        "بضعة",
-        "بضع",
-        "عدة",
-        "tens",
-        "hundreds",
-        "dozens",
-        "several",
-        "few",
-        "many",
-        "thousands",
-    )
-)
-_SCALES = (_Kind.SCALE, _Kind.SCALE_PLURAL)
-_SMALL = (_Kind.UNIT, _Kind.TEN, _Kind.TEEN, _Kind.TENS, _Kind.HUNDREDS, _Kind.HUNDRED, _Kind.WEAK)
-
-
 @dataclass(frozen=True, slots=True)
 class _Atom:
-    kind: _Kind | None  # None: digits
+    kind: Kind | None  # None: digits
     value: Decimal
     first: int  # token index where the atom starts (its joiner, if any, excluded)
     last: int
@@ -355,11 +149,11 @@ def _space_grouped(tokens: list[Token], i: int) -> int:
 class _Reader:
     """Reads atoms (digits or number words) from a token list."""
 
-    def __init__(self, tokens: list[Token], words: dict[str, tuple[_Kind, int]]) -> None:
+    def __init__(self, tokens: list[Token], words: dict[str, tuple[Kind, int]]) -> None:
         self.tokens = tokens
         self.words = words
 
-    def word(self, i: int) -> tuple[_Kind, int] | None:
+    def word(self, i: int) -> tuple[Kind, int] | None:
         if i >= len(self.tokens) or self.tokens[i].kind != "word":
             return None
         return self.words.get(self.tokens[i].text)
@@ -373,7 +167,7 @@ class _Reader:
             last = _space_grouped(self.tokens, i)
             text = t.text if last == i else "".join(x.text for x in self.tokens[i : last + 1])
             nxt = self.word(last + 1)
-            value = _digit_value(text, nxt is not None and nxt[0] in _SCALES)
+            value = _digit_value(text, nxt is not None and nxt[0] in SCALES)
             return None if value is None else _Atom(None, value, i, last, joined)
         if t.kind != "word":
             return None
@@ -383,50 +177,50 @@ class _Reader:
             joined = hit is not None
         if hit is None:
             return None
-        if i + 1 < len(self.tokens) and self.tokens[i + 1].text == _VAGUE_SUFFIX:
+        if i + 1 < len(self.tokens) and self.tokens[i + 1].text == VAGUE_SUFFIX:
             return None
         return _Atom(hit[0], Decimal(hit[1]), i, i, joined)
 
     def next_atom(self, i: int) -> _Atom | None:
         """The atom after token ``i - 1``, consuming one free-standing joiner before it."""
-        if i < len(self.tokens) and self.tokens[i].text in _JOINERS:
+        if i < len(self.tokens) and self.tokens[i].text in JOINERS:
             return self.atom(i + 1, joined=True)
         return self.atom(i)
 
 
-def _start(reader: _Reader, a: _Atom) -> tuple[Decimal, Decimal | None, _Kind | None] | None:
+def _start(reader: _Reader, a: _Atom) -> tuple[Decimal, Decimal | None, Kind | None] | None:
     """(total, group, last kind) after a first atom, or None if it cannot start a number."""
     nxt = reader.word(a.last + 1)
     nkind = nxt[0] if nxt else None
-    if a.kind is _Kind.HUNDRED:
-        return Decimal(0), a.value, _Kind.HUNDREDS
-    if a.kind is None or a.kind in (_Kind.UNIT, _Kind.TEN, _Kind.TEEN, _Kind.TENS, _Kind.HUNDREDS):
+    if a.kind is Kind.HUNDRED:
+        return Decimal(0), a.value, Kind.HUNDREDS
+    if a.kind is None or a.kind in (Kind.UNIT, Kind.TEN, Kind.TEEN, Kind.TENS, Kind.HUNDREDS):
         return Decimal(0), a.value, a.kind
-    if a.kind is _Kind.SCALE:
-        return a.value, None, _Kind.SCALE
-    if a.kind is _Kind.SCALE_VALUE:
-        return a.value, None, _Kind.SCALE
-    if a.kind is _Kind.TEEN_PREFIX:
-        return (Decimal(0), a.value, _Kind.UNIT) if nkind is _Kind.TEN else None
-    if a.kind is _Kind.WEAK:
+    if a.kind is Kind.SCALE:
+        return a.value, None, Kind.SCALE
+    if a.kind is Kind.SCALE_VALUE:
+        return a.value, None, Kind.SCALE
+    if a.kind is Kind.TEEN_PREFIX:
+        return (Decimal(0), a.value, Kind.UNIT) if nkind is Kind.TEN else None
+    if a.kind is Kind.WEAK:
         nxt_text = reader.tokens[a.last + 1].text if a.last + 1 < len(reader.tokens) else ""
-        ok = nkind in (_Kind.SCALE, _Kind.HUNDRED) or nxt_text in _CLASSIFIERS
-        return (Decimal(0), a.value, _Kind.UNIT) if ok else None
-    if a.kind is _Kind.ARTICLE:
-        return (Decimal(0), a.value, _Kind.UNIT) if nkind in (_Kind.HUNDRED, _Kind.SCALE) else None
+        ok = nkind in (Kind.SCALE, Kind.HUNDRED) or nxt_text in CLASSIFIERS
+        return (Decimal(0), a.value, Kind.UNIT) if ok else None
+    if a.kind is Kind.ARTICLE:
+        return (Decimal(0), a.value, Kind.UNIT) if nkind in (Kind.HUNDRED, Kind.SCALE) else None
     return None  # SCALE_PLURAL alone is vague ("آلاف", "thousands")
 
 
 def _scale_of(value: Decimal) -> Decimal:
-    for s in (_B, _M, _K):
-        if value >= s:
-            return Decimal(s)
+    for scale in (10**9, 10**6, 10**3):
+        if value >= scale:
+            return Decimal(scale)
     return Decimal(1)
 
 
-def _small(group: Decimal | None, last: _Kind | None) -> Decimal:
+def _small(group: Decimal | None, last: Kind | None) -> Decimal:
     """The part of ``group`` below a hundred, when its last word was a unit, ten or teen."""
-    if group is not None and last in (_Kind.UNIT, _Kind.TENS, _Kind.TEN, _Kind.TEEN):
+    if group is not None and last in (Kind.UNIT, Kind.TENS, Kind.TEN, Kind.TEEN):
         return group
     return Decimal(0)
 
@@ -435,7 +229,7 @@ def _extend(
     reader: _Reader,
     total: Decimal,
     group: Decimal | None,
-    last: _Kind | None,
+    last: Kind | None,
     cap: Decimal | None,
     end: int,
 ) -> tuple[Decimal, int]:
@@ -446,41 +240,44 @@ def _extend(
         if a is None:
             break
         k = a.kind
-        if k is _Kind.HALF:
+        if k is Kind.HALF:
             if not a.joined:
                 break
             if group is not None and group == group.to_integral_value() and group < 1000:
-                group += _HALF  # "یک و نیم میلیون": the scale follows
+                group += HALF  # "یک و نیم میلیون": the scale follows
                 end = a.last
                 continue
             if group is None and cap is not None:
-                total += cap * _HALF  # "مليون ونصف"
+                total += cap * HALF  # "مليون ونصف"
                 end = a.last
+                again = reader.atom(end + 1)
+                if again is not None and again.kind is Kind.SCALE and again.value == cap:
+                    end = again.last  # "مليون ونصف مليون"
             break
         if group is not None:
-            if k in _SCALES and not a.joined:
+            if k in SCALES and not a.joined:
                 if cap is not None and a.value >= cap:
                     break
                 total += group * a.value
-                group, last, cap, small = None, _Kind.SCALE, a.value, Decimal(0)
+                group, last, cap, small = None, Kind.SCALE, a.value, Decimal(0)
             elif (
-                k is _Kind.HUNDRED
+                k is Kind.HUNDRED
                 and not a.joined
-                and last in (_Kind.UNIT, _Kind.WEAK, None)
+                and last in (Kind.UNIT, Kind.WEAK, None)
                 and group < 10
                 and group == group.to_integral_value()
             ):
-                group, last, small = group * 100, _Kind.HUNDREDS, Decimal(0)
-            elif k is _Kind.TEN and not a.joined and last is _Kind.UNIT and small == group < 10:
-                group, last = group + 10, _Kind.TEEN
+                group, last, small = group * 100, Kind.HUNDREDS, Decimal(0)
+            elif k is Kind.TEN and not a.joined and last is Kind.UNIT and small == group < 10:
+                group, last = group + 10, Kind.TEEN
                 small = group
-            elif k in (_Kind.UNIT, _Kind.WEAK) and last is _Kind.TENS and small < 100:
-                group, last = group + a.value, _Kind.TEEN  # "twenty-five", "بیست و پنج"
-            elif k is _Kind.TENS and a.joined and last is _Kind.UNIT and small < 10:
-                group, last = group + a.value, _Kind.TEEN  # "خمسة وعشرين"
+            elif k in (Kind.UNIT, Kind.WEAK) and last is Kind.TENS and small < 100:
+                group, last = group + a.value, Kind.TEEN  # "twenty-five", "بیست و پنج"
+            elif k is Kind.TENS and a.joined and last is Kind.UNIT and small < 10:
+                group, last = group + a.value, Kind.TEEN  # "خمسة وعشرين"
             elif (
-                k in (_Kind.UNIT, _Kind.WEAK, _Kind.TEN, _Kind.TEEN, _Kind.TENS)
-                and last is _Kind.HUNDREDS
+                k in (Kind.UNIT, Kind.WEAK, Kind.TEN, Kind.TEEN, Kind.TENS)
+                and last is Kind.HUNDREDS
             ):
                 group, last, small = group + a.value, k, a.value
             else:
@@ -504,7 +301,7 @@ def _vague_before(tokens: list[Token], i: int) -> bool:
     j = i - 1
     if j >= 0 and tokens[j].text in ("of", "من", "از"):
         j -= 1
-    return j >= 0 and tokens[j].text in _VAGUE_BEFORE
+    return j >= 0 and tokens[j].text in VAGUE_BEFORE
 
 
 def find_numbers(tokens: list[Token], lang: str | None = None) -> list[NumberSpan]:
@@ -513,7 +310,7 @@ def find_numbers(tokens: list[Token], lang: str | None = None) -> list[NumberSpa
     ``lang`` ("ar", "fa", "en") restricts number words to that language; ``None`` reads all
     three (for text whose language is unknown).
     """
-    words = _WORDS.get(lang or "", _ALL_WORDS)
+    words = WORDS.get(lang or "", ALL_WORDS)
     reader = _Reader(tokens, words)
     out: list[NumberSpan] = []
     # Most tokens are neither digits nor number words: find the few that are in one pass.
@@ -531,12 +328,12 @@ def find_numbers(tokens: list[Token], lang: str | None = None) -> list[NumberSpa
         if a is None:
             continue
         start = _start(reader, a)
-        if start is None or (a.kind in (*_SCALES, _Kind.HUNDRED) and _vague_before(tokens, i)):
+        if start is None or (a.kind in (*SCALES, Kind.HUNDRED) and _vague_before(tokens, i)):
             i = a.last + 1
             continue
         total, group, last = start
-        cap = a.value if a.kind in (_Kind.SCALE, _Kind.SCALE_VALUE) else None
-        if a.kind is _Kind.SCALE_VALUE:
+        cap = a.value if a.kind in (Kind.SCALE, Kind.SCALE_VALUE) else None
+        if a.kind is Kind.SCALE_VALUE:
             cap = _scale_of(a.value)
         value, end = _extend(reader, total, group, last, cap, a.last)
         first = a.first

@@ -98,8 +98,9 @@ def fold_digits(text: str) -> str:
     return text.translate(_DIGIT_TABLE)
 
 
-# A sentence ends at . ! ? or their Arabic forms, or a line break; not inside numbers (1.5).
-_SENTENCE_END = re.compile(r"(?<=[.!?؟።])(?<!\d\.)\s+|\n+|(?<=[.؟!])(?=[^\s\d.\"'”»)\]])")
+# A sentence ends at . ! ? (or ؟) followed by space, at a line break, or at a stop glued to
+# the next word; never inside a number (1.5: no space and a digit follows).
+_SENTENCE_END = re.compile(r"(?<=[.!?؟።])\s+|\n+|(?<=[.؟!])(?=[^\s\d.\"'”»)\]])")
 
 
 def split_sentences(text: str) -> list[str]:

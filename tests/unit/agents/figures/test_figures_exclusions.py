@@ -90,7 +90,7 @@ def test_a_real_count_has_no_reason(lexicons: FigureLexicons) -> None:
         ("en", "He was killed on October 7.", []),
         ("en", "He was killed on May 15, 2023.", []),
         ("en", "In May 15 people were killed.", [15]),  # "May" the month, 15 the count
-        ("en", "15 may have died in the blast.", []),  # "may" the verb: no category word read
+        ("en", "15 may have died in the blast.", [15]),  # "may" the verb, not the month
         ("ar", "ارتفع عدد القتلى منذ 7 أكتوبر إلى 9400.", [9400]),
         ("en", "The number of people killed since 7 October has risen to 9,400.", [9400]),
         ("ar", "قتل الجنود يوم 5 نوفمبر 2023 في المعارك.", []),
@@ -131,6 +131,11 @@ def test_a_real_count_has_no_reason(lexicons: FigureLexicons) -> None:
         ("en", "For 48 hours, 100 truckloads of aid waited while 20 people were killed.", [20]),
         ("en", "Israeli jets struck 2,500 targets and killed 15 people.", [15]),
         ("fa", "ارتش ۳۰۰ موشک شلیک کرد و ۱۵ نفر کشته شدند.", [15]),
+        # rates
+        ("en", "The epidemic kills 91 Americans a day.", []),
+        ("ar", "يقتل المرض 50 شخصا يوميا.", []),
+        ("fa", "۵۰ نفر در روز کشته می‌شوند.", []),
+        ("en", "The strike killed 15 unarmed civilians.", [15]),  # one adjective is read past
         # unless the category says so: bodies are the dead
         ("ar", "انتشلت فرق الإنقاذ 25 جثة.", [25]),
     ],
@@ -172,5 +177,26 @@ def test_a_distant_category_word_does_not_bind(extract: Extract) -> None:
     # "killed" is six words from "500 fighters": they are the group's size, not a toll.
     assert extract("Israel killed the leader of a group with 500 fighters.", "en") == []
     # Prisoners in a swap are not hostages of the English "hostages" three words back.
-    found = extract("The deal frees 50 hostages in exchange for 150 Palestinian prisoners.", "en")
+    found = extract(
+        "Officials discussed 50 hostages and the fate of 150 Palestinian prisoners.", "en"
+    )
     assert values(found) == [50]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text", "expected"),
+    [
+        ("en", "Hamas released 4 hostages on Friday.", []),
+        ("en", "Four hostages were released on Friday.", []),
+        ("en", "Israel will free 150 Palestinian prisoners in exchange for 50 hostages.", []),
+        ("ar", "أفرجت حماس عن 24 رهينة.", []),
+        ("ar", "تم الإفراج عن 39 أسيرا فلسطينيا.", []),
+        ("fa", "حماس ۲۴ گروگان را آزاد کرد.", []),
+        ("en", "Hamas is holding 240 hostages.", [240]),  # held, not freed
+        ("en", "Police released the names of 12 people killed.", [12]),  # only for the held
+    ],
+)
+def test_freed_captives_are_not_a_count_of_people_held(
+    extract: Extract, lang: str, text: str, expected: list[int]
+) -> None:
+    assert values(extract(text, lang)) == expected

@@ -99,12 +99,79 @@ CASES = [
         [("killed", 1, "exact"), ("wounded", 20, "exact")],
     ),
     ("en", "Overnight, 3 premature babies died.", [("killed", 3, "exact")]),
+    ("en", "Nearly 300 have been killed, officials said.", [("killed", 300, "about")]),
+    (
+        "en",
+        "More than 1.5 million Gazans have fled their homes.",
+        [("displaced", 1500000, "more_than")],
+    ),
+    # An aside between the count and its verb.
+    (
+        "en",
+        "Over 10,000 Palestinians, including 4,000 children, have been killed.",
+        [("killed", 10000, "more_than"), ("killed", 4000, "exact")],
+    ),
+    (
+        "en",
+        "An estimated 1.9 million people - about 85% of the population - have been displaced.",
+        [("displaced", 1900000, "about")],
+    ),
+    # A toll noun far from its count, joined by a "reach" word.
+    (
+        "en",
+        "The death toll from the earthquake in the mountains rose to 2,000.",
+        [("killed", 2000, "exact")],
+    ),
+    ("en", "The toll from Saturday's attack now stands at 1,400.", [("killed", 1400, "exact")]),
+    (
+        "ar",
+        "ارتفعت حصيلة ضحايا الزلزال في المدينة المنكوبة إلى 2000 قتيل.",
+        [("killed", 2000, "exact")],
+    ),
+    (
+        "fa",
+        "دست‌کم ۱۵ فلسطینی در حمله هوایی اسرائیل به اردوگاه جبالیا شهید شدند.",
+        [("killed", 15, "at_least")],
+    ),
+    # An abbreviation's full stop does not end the sentence.
+    (
+        "en",
+        "The number of Palestinians killed in the West Bank since Oct. 7 has risen to 200.",
+        [("killed", 200, "exact")],
+    ),
+    ("ar", "لقي 5 أشخاص مصرعهم في حادث سير.", [("killed", 5, "exact")]),
+    ("ar", "وأصيب نحو 29 ألف مواطن بجروح مختلفة.", [("wounded", 29000, "about")]),
+    ("ar", "فيما لا يزال نحو 3600 شخص في عداد المفقودين.", []),  # missing is no category
+    ("ar", "قالت إسرائيل إن 239 شخصا محتجزون في غزة.", [("hostages", 239, "exact")]),
+    ("ar", "أفادت مصادر طبية بمقتل 5 أشخاص.", [("killed", 5, "exact")]),
+    ("ar", "قتل ثلاثة أشخاص وأصيب سبعة آخرون.", [("killed", 3, "exact"), ("wounded", 7, "exact")]),
+    ("ar", "أسفرت الاشتباكات عن 20 قتيلا على الأقل.", [("killed", 20, "at_least")]),
+    ("ar", "اعتقلت قوات الاحتلال فجر اليوم 25 مواطنا من الضفة.", [("arrested", 25, "exact")]),
+    ("fa", "در این حادثه ۵ نفر جان خود را از دست دادند.", [("killed", 5, "exact")]),
+    ("fa", "۱۲ نفر مصدوم شدند.", [("wounded", 12, "exact")]),
+    ("fa", "شمار جان‌باختگان زلزله به ۲ هزار نفر رسید.", [("killed", 2000, "exact")]),
+    ("fa", "بیش از یک میلیون نفر آواره شده‌اند.", [("displaced", 1000000, "more_than")]),
+    (
+        "en",
+        "The strikes hit homes, killing at least 20 and wounding dozens.",
+        [("killed", 20, "at_least")],
+    ),
+    ("en", "Five Israeli soldiers killed in Gaza.", [("killed", 5, "exact")]),
+    ("en", "The group condemned the deaths of 13 journalists.", [("killed", 13, "exact")]),
+    ("en", "Israel says it has killed 10,000 Hamas militants.", [("killed", 10000, "exact")]),
+    ("en", "Israeli army kills 3 in West Bank raid.", [("killed", 3, "exact")]),
 ]
 
 
 @pytest.mark.parametrize(("lang", "text", "expected"), CASES, ids=[c[1][:40] for c in CASES])
 def test_figures_in_sentences(extract: Extract, lang: str, text: str, expected: list) -> None:
     assert summary(extract(text, lang)) == expected
+
+
+def test_reach_words_do_not_stretch_a_verb_to_a_far_count(extract: Extract) -> None:
+    text = "Hamas killed hostages, the army said, adding it had delivered food to 500 people."
+    assert extract(text, "en") == []
+    assert extract("Israel killed a militant and sent aid to 500 families.", "en") == []
 
 
 def test_subject_is_the_canonical_group(extract: Extract) -> None:
@@ -153,6 +220,17 @@ def test_attribution_names_the_source_in_english(extract: Extract) -> None:
     assert m.attributed_to is None
 
 
+def test_a_source_that_acts_is_not_the_attribution(extract: Extract) -> None:
+    (m,) = extract("Israeli army kills 3 in West Bank raid.", "en")
+    assert (m.attributed_to, m.location) == (None, "West Bank")
+    (m,) = extract("The Israeli army said 3 soldiers were killed.", "en")
+    assert m.attributed_to == "Israeli army"
+    (m,) = extract("Gaza's Hamas-run health ministry says 11,078 people have been killed.", "en")
+    assert (m.attributed_to, m.location) == ("Hamas-run health ministry", "Gaza")
+    (m,) = extract("وزارت بهداشت غزه روز یکشنبه اعلام کرد که ۲۰ نفر کشته شدند.", "fa")
+    assert m.attributed_to == "Gaza health ministry"  # the verb comes last in Persian
+
+
 def test_series_key_is_language_independent(extract: Extract) -> None:
     ar = extract("ووفقا لوزارة الصحة فقد استشهد 9400 فلسطيني في غزة.", "ar")
     fa = extract("۹۴۰۰ فلسطینی در غزه کشته شدند.", "fa")
@@ -180,3 +258,15 @@ def test_title_is_read(extract: Extract) -> None:
 
 def test_unknown_language_reads_every_lexicon(extract: Extract) -> None:
     assert [m.value for m in extract("At least 15 people were killed.", "und")] == [15]
+
+
+@pytest.mark.parametrize("text", ["", "\n\n", "killed", "12", "a\ud800 15 people were killed"])
+def test_degenerate_text(extract: Extract, text: str) -> None:
+    found = extract(text, "en")
+    assert [m.value for m in found] == ([15] if "15" in text else [])
+
+
+def test_windows_line_breaks(extract: Extract) -> None:
+    text = "Rescue work went on.\r\nAt least 15 people were killed.\r\nTalks resumed."
+    (m,) = extract(text, "en")
+    assert (m.value, m.evidence) == (15, "At least 15 people were killed.")

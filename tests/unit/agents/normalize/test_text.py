@@ -65,3 +65,7 @@ def test_detect_language_uses_fallback_only_for_latin() -> None:
 def test_text_hash_ignores_spelling_variants() -> None:
     assert text_hash("إبراهيم رئيسي") == text_hash("ابراهیم رئیسی")
     assert text_hash("a") != text_hash("b")
+
+
+def test_split_sentences_after_a_number_ending_a_sentence() -> None:
+    assert split_sentences("killed 1,400. Hamas took 239.") == ["killed 1,400.", "Hamas took 239."]

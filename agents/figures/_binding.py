@@ -1,0 +1,350 @@
+"""How a number in a sentence becomes a figure: its category, qualifier, subject and place.
+
+1. It must be able to count people (``_sentence.not_a_count``: not a date, year, age, time,
+   duration, percentage, ordinal, sum of money, phone number or count of things).
+2. A category word follows it, possibly after the people it counts: "9400 قتيل",
+   "۲۰ نفر کشته", "15 people were killed", past an aside ("10,000 people, including 4,000
+   children, have been killed") or, in Persian, a prepositional phrase. Or
+3. a category word precedes it, with at most ``max_gap_words`` (per lexicon) unknown words
+   between (the agent in Arabic verb-first clauses: "أسر مقاتلو حماس ما لا يقل عن 239
+   شخصا"), links ("عدد القتلى"), dates and a qualifier; a "reach" word right before the
+   count ("rose to", "إلى") lets a toll noun stand further back. What follows the count must
+   then be people or the end of a clause, so "killed ... 500 fighters" six words away or
+   "استهدف 2500 موقع" are not figures.
+
+A qualifier is read right before the number ("أكثر من", "دست کم", "at least") or right after
+its noun ("على الأقل"). In "ما لا يقل عن 9400 قتيل و24000 جريح" the second count, joined by
+"و" alone, takes the first's qualifier: the hedge governs the whole coordination. A count
+joined that way with people but no category of its own takes the previous category too
+("بينهم 3760 طفلا و2326 سيدة"). Counts of captives being freed are not counts of people held,
+and rates ("91 Americans a day") are not tolls.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agents.figures._context import location
+from agents.figures._lexicon import Role
+from agents.figures._numbers import NumberSpan
+from agents.figures._sentence import Sentence, not_a_count
+from streams.records import FigureCategory, Qualifier
+
+__all__ = ["FoundFigure", "find_figures"]
+
+_CONJUNCTIONS = frozenset({"و", "and", ",", "&"})
+_ASIDES = frozenset({",", "-", "("})
+_CLAUSE_MARKS = frozenset({".", ";", ":", "!", "?"})
+# Function words that are never the one adjective skipped after a count.
+_NOT_ADJECTIVES = frozenset(
+    {
+        "و",
+        "and",
+        "or",
+        "but",
+        "while",
+        "then",
+        "as",
+        "او",
+        "ثم",
+        "بينما",
+        "لكن",
+        "ولكن",
+        "اما",
+        "يا",
+        "كما",
+        "ولي",
+    }
+)
+_HELD = frozenset({"hostages", "arrested"})
+_CATEGORY_ROLES = frozenset({Role.CAT_BEFORE, Role.CAT_AFTER})
+_SUBJECT_ROLES = frozenset({Role.PEOPLE, Role.GROUP, Role.NATIONALITY, Role.OTHERS})
+# Words skipped free between a category word and its count; dates are adverbials there
+# ("the number killed in the October 7 attack rose to 1,200").
+_GAP_FREE = frozenset(
+    {Role.LINK, Role.REACH, Role.LOCATION, Role.PREPOSITION, Role.QUAL_BEFORE, Role.MONTH}
+)
+# What may follow a count bound to a preceding category word: the end of a clause.
+_CLAUSE_END = frozenset(
+    {Role.PREPOSITION, Role.ATTR_CUE, Role.QUAL_AFTER, Role.LINK, Role.CAT_BEFORE, Role.CAT_AFTER}
+)
+
+
+@dataclass(frozen=True, slots=True)
+class FoundFigure:
+    """A figure read from a sentence, before the article's fields are added."""
+
+    category: FigureCategory
+    value: int
+    qualifier: Qualifier
+    subject: str | None
+    location: str | None
+    first: int  # token span of the number
+    last: int
+    end: int  # first token after the figure's own words (number, people, category)
+    following: bool  # bound by a category word after the number
+
+
+def find_figures(s: Sentence) -> list[FoundFigure]:
+    """Every figure in the analysed sentence ``s``, left to right (module docstring)."""
+    live = [n for n in s.numbers if not_a_count(s, n) is None]
+    live_tokens = {i for n in live for i in range(n.first, n.last + 1)}
+    dead_tokens = {i for n in s.numbers for i in range(n.first, n.last + 1)} - live_tokens
+    out: list[FoundFigure] = []
+    for n in live:
+        fig = _bind(s, n, live_tokens, dead_tokens, out[-1] if out else None)
+        if fig is not None:
+            out.append(fig)
+    return out
+
+
+@dataclass(slots=True)
+class _Group:
+    """The words right after a number: the people it counts and maybe its category."""
+
+    end: int
+    category: str | None = None
+    people: bool = False
+    group: str | None = None
+    nationality: str | None = None
+    others: bool = False
+    location: str | None = None
+
+
+def _read_group(s: Sentence, n: NumberSpan) -> _Group:
+    """Read the people and category after ``n``.
+
+    Skipped on the way: a partitive ("297 من الفلسطينيين"), auxiliaries ("were", "را"), one
+    unknown adjective before people or a category ("3 premature babies died"), and a
+    prepositional phrase before a category word (Persian verb-final "۲۰ نفر در غزه کشته").
+    """
+    g = _Group(end=n.last + 1)
+    i = n.last + 1
+    adjective = False
+    for _ in range(MAX_GROUP_WORDS):
+        if i >= len(s.tokens):
+            break
+        ms = s.starts[i]
+        roles = {m.role for m in ms}
+        if Role.CAT_AFTER in roles:
+            cat = next(m for m in ms if m.role is Role.CAT_AFTER)
+            if cat.prefix.startswith(("و", "ف")):
+                break  # "43 شخصا وإصابة العشرات": the conjunction opens the next figure
+            g.category, i = cat.value, cat.end
+            break
+        if Role.PARTITIVE in roles and s.roles(i + 1) & _SUBJECT_ROLES and i == n.last + 1:
+            i += 1
+            continue
+        if roles & _SUBJECT_ROLES:
+            for m in ms:
+                if m.role is Role.GROUP and g.group is None:
+                    g.group = m.value
+                elif m.role is Role.NATIONALITY and g.nationality is None:
+                    g.nationality = m.value
+                g.people |= m.role is Role.PEOPLE
+                g.others |= m.role is Role.OTHERS
+            i = ms[0].end
+            continue
+        if Role.AUX in roles:
+            i = ms[0].end
+            continue
+        if Role.PREPOSITION in roles:
+            j = _phrase_to_category(s, i)
+            loc = s.first(i + 1, Role.LOCATION)
+            if loc is not None:
+                g.location = loc.value
+            if j is not None:
+                i = j
+                continue
+            break  # "kills 3 in West Bank raid": the clause goes on without a category
+        word = s.tokens[i]
+        if word.text in _ASIDES and (g.people or g.group or g.nationality):
+            j = _after_aside(s, i)
+            aside = s.first(j, Role.CAT_AFTER) if j is not None else None
+            if aside is not None:
+                g.category, i = aside.value, aside.end
+                break
+        if not roles and not adjective and word.kind == "word" and word.text not in _NOT_ADJECTIVES:
+            nxt = s.roles(i + 1)
+            if nxt & (_SUBJECT_ROLES | {Role.CAT_AFTER}) and (
+                g.people or g.group or g.nationality or nxt & _SUBJECT_ROLES
+            ):
+                adjective = True
+                i += 1
+                continue
+        break
+    g.end = i
+    return g
+
+
+def _after_aside(s: Sentence, i: int) -> int | None:
+    """The category word right after an aside opened at token ``i`` ("," or "-"), if any."""
+    mark = s.tokens[i].text
+    for j in range(i + 1, min(i + 1 + MAX_PARENTHESIS_WORDS, len(s.tokens))):
+        if s.tokens[j].text == mark:
+            k = j + 1
+            while k < len(s.tokens) and Role.AUX in s.roles(k):
+                k += 1
+            return k if Role.CAT_AFTER in s.roles(k) else None
+        if s.tokens[j].text in _CLAUSE_MARKS:
+            return None
+    return None
+
+
+def _phrase_to_category(s: Sentence, i: int) -> int | None:
+    """Index of a category word within a prepositional phrase starting at token ``i``."""
+    for j in range(i + 1, min(i + 1 + MAX_PHRASE_WORDS, len(s.tokens))):
+        if s.tokens[j].kind != "word":
+            return None
+        if Role.CAT_AFTER in s.roles(j):
+            return j
+    return None
+
+
+def _category_before(
+    s: Sentence,
+    n: NumberSpan,
+    live_tokens: set[int],
+    dead_tokens: set[int],
+    prev: FoundFigure | None,
+) -> str | None:
+    """A category word to the left of ``n``, within the gap rules of the module docstring.
+
+    A subset word ("بينهم", "including") in the gap gives the previous figure's category:
+    "9400 شهيد، بينهم 3760 طفلا" counts killed children.
+    """
+    i = n.first - 1
+    unknown = 0
+    limit = s.lexicon.max_gap_words
+    qualifier = s.ending(n.first, Role.QUAL_BEFORE)
+    if s.ending(qualifier.start if qualifier else n.first, Role.REACH) is not None:
+        # "the death toll from the quake rose to 2,000": a toll noun, then its verb.
+        limit = max(limit, MAX_REACH_GAP_WORDS)
+    while i >= 0:
+        tok = s.tokens[i]
+        if i in live_tokens:
+            return None
+        if tok.kind == "punct":
+            if tok.text == "'" or (tok.text == "." and s.ending(i, Role.MONTH) is not None):
+                i -= 1  # "Saturday's", "Oct. 7"
+                continue
+            return None
+        ms = s.ends[i + 1]
+        cat = next((m for m in ms if m.role is Role.CAT_BEFORE), None)
+        if cat is not None:
+            return cat.value
+        if any(m.role is Role.SUBSET for m in ms):
+            return str(prev.category) if prev is not None else None
+        free = next((m for m in ms if m.role in _GAP_FREE), None)
+        if free is not None:
+            i = free.start - 1
+            continue
+        if i in dead_tokens:
+            i -= 1  # a date or a duration, not a count
+            continue
+        unknown += 1
+        if unknown > limit:
+            return None
+        i -= 1
+    return None
+
+
+def _ends_clause(s: Sentence, i: int) -> bool:
+    if i >= len(s.tokens) or s.tokens[i].kind == "punct" or s.tokens[i].text in _CONJUNCTIONS:
+        return True
+    ms = s.starts[i]
+    if any(m.role in _CLAUSE_END for m in ms):
+        return True
+    return any(m.prefix.startswith("و") for m in ms)  # "9400 وإصابة ..."
+
+
+def _bind(
+    s: Sentence,
+    n: NumberSpan,
+    live_tokens: set[int],
+    dead_tokens: set[int],
+    prev: FoundFigure | None,
+) -> FoundFigure | None:
+    g = _read_group(s, n)
+    if any(Role.RATE in s.roles(k) for k in range(n.last + 1, g.end + 1)):
+        return None  # "kills 91 Americans a day", "۵۰ نفر در روز کشته": a rate
+    following = g.category is not None
+    category = g.category
+    if category is None:
+        has_people = g.people or g.group or g.nationality or g.others
+        if not has_people and not _ends_clause(s, g.end):
+            return None
+        if prev is not None and has_people and _coordinated(s, prev, n):
+            category = str(prev.category)  # "3760 طفلا و2326 سيدة"
+        else:
+            category = _category_before(s, n, live_tokens, dead_tokens, prev)
+        if category is None:
+            return None
+    if category in _HELD and _released(s, n, g.end):
+        return None  # "الإفراج عن 24 رهينة": freed, no longer held
+    subject = g.group or g.nationality
+    if g.others and prev is not None and subject is None:
+        subject = prev.subject
+    return FoundFigure(
+        category=FigureCategory(category),
+        value=int(n.value),
+        qualifier=_qualifier(s, n, g.end, prev),
+        subject=subject,
+        location=g.location or location(s, n, g.end),
+        first=n.first,
+        last=n.last,
+        end=g.end,
+        following=following,
+    )
+
+
+def _released(s: Sentence, n: NumberSpan, end: int) -> bool:
+    """A release word shortly before the count or after its words, in the same clause.
+
+    Before: "released 4 hostages", "الإفراج عن 24 رهينة"; after: "4 hostages were
+    released", "۲۴ گروگان را آزاد کرد" (Persian puts the verb last).
+    """
+    for i in range(n.first - 1, max(n.first - 1 - MAX_GROUP_WORDS, -1), -1):
+        if s.tokens[i].text in _CLAUSE_MARKS:
+            break
+        if any(m.role is Role.RELEASE for m in s.ends[i + 1]):
+            return True
+    for i in range(end, min(end + MAX_GROUP_WORDS, len(s.tokens))):
+        if s.tokens[i].text in _CLAUSE_MARKS:
+            break
+        if Role.RELEASE in s.roles(i):
+            return True
+    return False
+
+
+def _coordinated(s: Sentence, prev: FoundFigure, n: NumberSpan) -> bool:
+    """Only a conjunction ("و", "and", a comma) separates the previous figure from ``n``."""
+    return prev.end < n.first and all(
+        s.tokens[k].text in _CONJUNCTIONS for k in range(prev.end, n.first)
+    )
+
+
+def _qualifier(s: Sentence, n: NumberSpan, end: int, prev: FoundFigure | None) -> Qualifier:
+    before = s.ending(n.first, Role.QUAL_BEFORE)
+    if before is not None:
+        return Qualifier(before.value)
+    after = s.first(end, Role.QUAL_AFTER) or s.first(n.last + 1, Role.QUAL_AFTER)
+    if after is not None:
+        return Qualifier(after.value)
+    if prev is not None and _coordinated(s, prev, n):
+        return prev.qualifier  # "ما لا يقل عن 9400 قتيل و24000 جريح"
+    return Qualifier.EXACT
+
+
+MAX_GROUP_WORDS = 4
+"""Words read after a number for its people and category ("15 people have been killed")."""
+
+MAX_REACH_GAP_WORDS = 6
+"""Unknown words allowed after a toll word when a "reach" word ("rose to", "إلى") ends the gap."""
+
+MAX_PARENTHESIS_WORDS = 8
+"""Words of an aside skipped between a count and its category ("10,000 people, including
+4,000 children, have been killed")."""
+
+MAX_PHRASE_WORDS = 8
+"""Words of a prepositional phrase skipped before a category word (Persian, verb last)."""
