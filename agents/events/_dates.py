@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from agents.events._terms import Words
 from agents.events.lexicon import DateWord, DateWordKind, Lexicon
 
 __all__ = [
@@ -28,7 +29,9 @@ __all__ = [
 
 _NUMBER = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
 # What may separate the parts of one date: spaces, commas, brackets, "on"/"يوم"/"روز".
-_JOINER = re.compile(r"^[\s,،()\[\]\-–/.]*(?:(?:يوم|روز|on|the|of|في|مساء|صباح|ليلة|عصر)[\s,،()\-]*)?$")
+_JOINER = re.compile(
+    r"^[\s,،()\[\]\-–/.]*(?:(?:يوم|روز|on|the|of|في|مساء|صباح|ليلة|عصر)[\s,،()\-]*)?$"
+)
 _FUTURE_SLACK = timedelta(days=2)
 
 
@@ -66,9 +69,11 @@ class _Item:
     number: int | None
 
 
-def find_dates(folded: str, lexicon: Lexicon) -> list[DateMention]:
+def find_dates(text: str | Words, lexicon: Lexicon) -> list[DateMention]:
     """Date mentions in a folded sentence, in text order."""
-    items = [_Item(h.start, h.end, h.values[0], None) for h in lexicon.dates.finditer(folded)]
+    words = text if isinstance(text, Words) else Words(text)
+    folded = words.text
+    items = [_Item(h.start, h.end, h.values[0], None) for h in lexicon.dates.finditer(words)]
     taken = [(i.start, i.end) for i in items]
     for match in _NUMBER.finditer(folded):
         if not any(s <= match.start() < e for s, e in taken):
@@ -105,7 +110,10 @@ def _interpret(cluster: list[_Item]) -> list[DateMention]:
     words = [i.word for i in cluster if i.word is not None]
     kinds = {w.kind for w in words}
     for index, item in enumerate(cluster):
-        if item.word is None or item.word.kind not in (DateWordKind.MONTH, DateWordKind.SOLAR_MONTH):
+        if item.word is None or item.word.kind not in (
+            DateWordKind.MONTH,
+            DateWordKind.SOLAR_MONTH,
+        ):
             continue
         solar = item.word.kind is DateWordKind.SOLAR_MONTH
         before = cluster[index - 1].number if index > 0 else None
@@ -116,9 +124,18 @@ def _interpret(cluster: list[_Item]) -> list[DateMention]:
             day, rest = after, cluster[index + 2 :]
         if day is None:
             continue
-        years = [i.number for i in rest if i.number is not None and _plausible_year(i.number, solar)]
+        years = [
+            i.number for i in rest if i.number is not None and _plausible_year(i.number, solar)
+        ]
         return [
-            DateMention(start, end, day=day, month=item.word.value, year=years[0] if years else None, solar=solar)
+            DateMention(
+                start,
+                end,
+                day=day,
+                month=item.word.value,
+                year=years[0] if years else None,
+                solar=solar,
+            )
         ]
     relative = [w.value for w in words if w.kind is DateWordKind.RELATIVE]
     if relative:
@@ -135,7 +152,9 @@ def _plausible_year(number: int, solar: bool) -> bool:
     return 1300 <= number <= 1500 if solar else 1900 <= number <= 2100
 
 
-def resolve_date(mention: DateMention, published: date | None, reference: date | None) -> date | None:
+def resolve_date(
+    mention: DateMention, published: date | None, reference: date | None
+) -> date | None:
     """The calendar day ``mention`` names, or ``None`` when it cannot be known.
 
     ``published`` is the article's publication day (relative words and weekdays need it);
@@ -158,7 +177,9 @@ def resolve_date(mention: DateMention, published: date | None, reference: date |
     return None
 
 
-def _absolute(day: int, month: int, year: int | None, solar: bool, reference: date | None) -> date | None:
+def _absolute(
+    day: int, month: int, year: int | None, solar: bool, reference: date | None
+) -> date | None:
     try:
         if year is not None:
             return jalali_to_gregorian(year, month, day) if solar else date(year, month, day)
@@ -178,7 +199,28 @@ def _absolute(day: int, month: int, year: int | None, solar: bool, reference: da
         return None
 
 
-_BREAKS = (-61, 9, 38, 199, 426, 686, 756, 818, 1111, 1181, 1210, 1635, 2060, 2097, 2192, 2262, 2324, 2394, 2456, 3178)
+_BREAKS = (
+    -61,
+    9,
+    38,
+    199,
+    426,
+    686,
+    756,
+    818,
+    1111,
+    1181,
+    1210,
+    1635,
+    2060,
+    2097,
+    2192,
+    2262,
+    2324,
+    2394,
+    2456,
+    3178,
+)
 
 
 def _farvardin_first(jy: int) -> date:

@@ -17,17 +17,29 @@ person is acting in:
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import date
 
 from agents.events._dates import find_dates, resolve_date
 from agents.events._sentence import Party
-from agents.events.knowledge import HEAD_OF_STATE_OFFICES, KnowledgeBase, NameKind, Office, Person, role_of
+from agents.events.knowledge import (
+    HEAD_OF_STATE_OFFICES,
+    KnowledgeBase,
+    NameKind,
+    NameRef,
+    Office,
+    Person,
+    role_of,
+)
 from agents.events.lexicon import Lexicon
 from streams.records import Actor, Article
 
-__all__ = ["ERA_SHARE", "ArticleContext"]
+__all__ = ["ERA_SHARE", "UNRESOLVED_OFFICES", "ArticleContext"]
 
 ERA_SHARE = 0.75
+UNRESOLVED_OFFICES = frozenset({"envoy", "commander", "official", "gaza_chief", "spokesperson"})
+"""Offices a country fills several times at once (envoys, commanders): never resolved from
+the title alone, only from a name."""
 _MAX_ERA_DAYS = 6 * 366
 
 
@@ -43,22 +55,42 @@ class ArticleContext:
         parties: Iterable[Party],
     ) -> None:
         self.kb = kb
+        self._lexicon = lexicon
+        self._folded = folded_text
+        self._scanned = False
         self.published = article.published.date() if article.published is not None else None
         self.introduced: set[str] = set()
         self.mentioned: set[str] = set()
-        for hit in kb.scan(folded_text):
-            for ref in hit.values:
-                if ref.kind is NameKind.PERSON:
-                    self.mentioned.add(ref.ref)
-                    if ref.full:
-                        self.introduced.add(ref.ref)
+        parties = list(parties)
+        for party in parties:
+            self._note_refs(party.persons)
+        self.recent: list[tuple[str, Actor]] = []  # (office, actor) in article order
         self.reference = self.published or _latest_full_date(folded_text, lexicon)
         named = {pid for party in parties for pid in self.person_ids(party)}
         self.era = None if self.reference is not None else _era([kb.persons[p] for p in named])
 
+    def _note_refs(self, refs: Iterable[NameRef]) -> None:
+        for ref in refs:
+            if ref.kind is NameKind.PERSON:
+                self.mentioned.add(ref.ref)
+                if ref.full:
+                    self.introduced.add(ref.ref)
+
+    def scan_article(self) -> None:
+        """Find every name in the whole article (done only when the sentences read do not
+        settle a weak name or a role-only mention: it costs a pass over all the text)."""
+        if not self._scanned:
+            self._scanned = True
+            for hit in self.kb.scan(self._folded):
+                self._note_refs(hit.values)
+
     def person_ids(self, party: Party) -> list[str]:
         """Candidate people of a party; weak short names only for introduced people."""
         ids = []
+        if any(
+            r.kind is NameKind.PERSON_WEAK and r.ref not in self.introduced for r in party.persons
+        ):
+            self.scan_article()
         for ref in party.persons:
             if ref.kind is NameKind.PERSON_WEAK and ref.ref not in self.introduced:
                 continue
@@ -78,19 +110,27 @@ class ArticleContext:
         if party.counterpart and other_office:
             offices = [(other_office, party.where)]
         if ids:
-            person = self._pick(ids, offices)
-            office = self._office_of(person, offices)
-            return _actor(self.kb, surface, person, office, None)
+            chosen = self._pick(ids, offices)
+            term = self._office_of(chosen, offices)
+            return self._note(term.office, _actor(self.kb, surface, chosen, term, None))
         if not offices:
             return None
         office_key, where = offices[0]
         if where is None:
-            return None
+            # "the foreign minister" alone: the last one the article named
+            earlier = [a for key, a in reversed(self.recent) if key == office_key]
+            return replace(earlier[0], surface=surface) if earlier else None
         office_key = self._leader(office_key, where)
+        if office_key in UNRESOLVED_OFFICES:
+            return self._note(office_key, _actor(self.kb, surface, None, None, (office_key, where)))
         person, office = self._holder(office_key, where)
-        if person is not None:
-            return _actor(self.kb, surface, person, office, None)
-        return _actor(self.kb, surface, None, None, (office_key, where))
+        if person is not None and office is not None:
+            return self._note(office.office, _actor(self.kb, surface, person, office, None))
+        return self._note(office_key, _actor(self.kb, surface, None, None, (office_key, where)))
+
+    def _note(self, office: str, actor: Actor) -> Actor:
+        self.recent.append((office, actor))
+        return actor
 
     def _pick(self, ids: list[str], offices: list[tuple[str, str | None]]) -> Person:
         people = [self.kb.persons[i] for i in ids]
@@ -106,7 +146,9 @@ class ArticleContext:
     def _office_of(self, person: Person, offices: list[tuple[str, str | None]]) -> Office:
         for strict in (True, False):
             fitting = [
-                o for o in person.offices for key, where in offices
+                o
+                for o in person.offices
+                for key, where in offices
                 if _matches(o, key, where if strict else None)
             ]
             if fitting:
@@ -127,6 +169,14 @@ class ArticleContext:
             return max(offices, key=lambda o: (o.overlap_days(lo, hi), o.start))
         return offices[-1]
 
+    def _plausible(self, office: Office) -> bool:
+        """A term that fits what the article's date or era allows (anything, if neither)."""
+        if self.reference is not None:
+            return office.held_on(self.reference)
+        if self.era is not None:
+            return office.overlap_days(*self.era) > 0
+        return True
+
     def _leader(self, office: str, where: str) -> str:
         if office != "leader":
             return office
@@ -142,11 +192,12 @@ class ArticleContext:
             terms = self.kb.terms(key, where)
             if not terms:
                 continue
-            named = [(o, p) for o, p in terms if p.id in self.mentioned]
+            named = [(o, p) for o, p in terms if p.id in self.mentioned and self._plausible(o)]
+            if not named and self.reference is None and not self._scanned:
+                self.scan_article()  # no date to go by: look for the holder named elsewhere
+                named = [(o, p) for o, p in terms if p.id in self.mentioned and self._plausible(o)]
             if named:
-                chosen = [t for t in named if self.reference is None or t[0].held_on(self.reference)]
-                office_term, person = (chosen or named)[-1]
-                return person, office_term
+                return named[-1][1], named[-1][0]
             if self.reference is not None:
                 covering = [t for t in terms if t[0].held_on(self.reference)]
                 if covering:

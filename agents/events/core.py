@@ -1,9 +1,9 @@
 """Events stage core: diplomatic contacts (calls, meetings, visits) reported in one article.
 
 Pure: the article, the knowledge base and the lexicons come in, ``EventMention`` records go
-out; no clock, no environment, no Faust. The cost is kept low by one regex pass of all
-contact words over the folded article (most articles stop there), and by parsing only the
-sentences that contain one.
+out; no clock, no environment, no Faust. The cost is kept low by folding the article once
+(vectorised, ``_folding``), one regex pass of all contact words over it (most articles stop
+there), and by parsing only the sentences that contain one.
 
 What counts as an event, and why:
 
@@ -19,29 +19,34 @@ What counts as an event, and why:
 - a visit whose visitor the article also reports meeting someone there is told by that
   meeting (the meeting carries the place), so it is not repeated as a visit; a visit told
   as background to another ("had visited before") is not reported.
+
+Direction (calls only; a visit's visitor comes first; meetings are undirected): the word
+itself may say who called ("X اتصل بـ Y", "X phoned Y", "Y تلقى اتصالا من X"); otherwise
+the subject of "X, in a call with Y" / "X با Y تلفنی گفتگو کرد" comes first; coordinated
+subjects and "between X and Y" are undirected, unless the article says on whose initiative
+("بمبادرة من", "به درخواست", "at the request of", "بدأ من طهران").
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from agents.events._dates import DateMention, find_dates, resolve_date
-from agents.events._frames import Frame, build_frames
+from agents.events._frames import Frame, build_frames, initiator_hint
 from agents.events._resolve import ArticleContext
-from agents.events._sentence import Party, Sentence, parse_sentence
-from agents.events._surface import SurfaceMap
+from agents.events._segments import Segment, candidate_sentences, paragraph_span
+from agents.events._sentence import Party, Sentence, parse_words
+from agents.events._sources import paragraph_sources, sentence_sources
+from agents.events._surface import Surfaces
+from agents.events._terms import Words
 from agents.events.knowledge import KnowledgeBase
 from agents.events.lexicon import Cue, Lexicon, Lexicons
-from agents.normalize.text import fold, split_sentences
 from streams.records import CAMEO, Actor, Article, EventMention, EventType
 
 __all__ = ["event_key", "extract_events"]
 
 _THIRD_PLACE_CAMEO = "044"
-_QUESTION_WORDS = 25  # a line ending in "?" with at most this many words is a headline
-_INITIATOR_REACH = 30
-_ATTRIBUTION_REACH = 30
 _ANAPHORA_SENTENCES = 4
 
 
@@ -52,10 +57,8 @@ def event_key(kind: EventType, actors: tuple[Actor, ...]) -> str:
 
 @dataclass(slots=True)
 class _Unit:
-    index: int
-    paragraph: int
-    text: str
-    folded: str
+    segment: Segment
+    text: str  # the original sentence, quoted as evidence
     sentence: Sentence
     frames: list[Frame]
 
@@ -80,64 +83,58 @@ class _Draft:
 def extract_events(article: Article, kb: KnowledgeBase, lexicons: Lexicons) -> list[EventMention]:
     """Every distinct contact the article reports, in order of first mention."""
     lexicon = lexicons.for_article(article)
-    folded_text = fold(article.text)
-    if not lexicon.triggers.search(folded_text):
+    folded = lexicons.folder.fold(article.text)
+    if not lexicon.triggers.search(folded.text):
         return []
-    units = _units(article.text, lexicon, kb)
+    units = []
+    for segment in candidate_sentences(folded.text, lexicon):
+        words = Words(folded.text[segment.start : segment.end])
+        if next(lexicon.triggers.finditer(words), None) is None:
+            continue  # the pre-filter fired inside another word ("وزارة", "spokesman")
+        parsed = parse_words(words, lexicon, kb)
+        if parsed.triggers:
+            first, last = folded.original_span(segment.start, segment.end)
+            units.append(
+                _Unit(
+                    segment, article.text[first:last].strip(), parsed, build_frames(parsed, lexicon)
+                )
+            )
     if not units:
         return []
     ctx = ArticleContext(
-        article, kb, lexicon, folded_text, (p for u in units for p in u.sentence.parties)
+        article, kb, lexicon, folded.text, [p for u in units for p in u.sentence.parties]
     )
     drafts: list[_Draft] = []
     for unit in units:
-        _read_unit(unit, ctx, lexicon, drafts)
-    merged = _merge(drafts)
-    merged = _drop_subsumed_visits(merged, kb)
+        surfaces = Surfaces(article.text, folded, unit.segment.start, unit.sentence, lexicon)
+        _read_unit(unit, ctx, lexicon, surfaces, drafts)
+    merged = _drop_subsumed_visits(_merge(drafts))
     for draft in merged:
         if not draft.sources:
-            draft.sources = _paragraph_sources(draft.unit, article.text, lexicon, kb)
+            para_start, _ = paragraph_span(folded.text, draft.unit.segment.paragraph)
+            draft.sources = paragraph_sources(
+                folded.text[para_start : draft.unit.segment.start], lexicon
+            )
     return [_mention(d, article) for d in merged]
 
 
-def _units(text: str, lexicon: Lexicon, kb: KnowledgeBase) -> list[_Unit]:
-    units = []
-    index = 0
-    for paragraph, line in enumerate(text.split("\n")):
-        stripped = line.strip()
-        if not stripped or _is_question(stripped):
-            continue
-        for sentence in split_sentences(stripped):
-            index += 1
-            folded = fold(sentence)
-            if _is_question(sentence) or not lexicon.triggers.search(folded):
-                continue
-            parsed = parse_sentence(folded, lexicon, kb)
-            if parsed.triggers:
-                units.append(_Unit(index, paragraph, sentence, folded, parsed, build_frames(parsed, lexicon)))
-    return units
-
-
-def _is_question(text: str) -> bool:
-    return text.rstrip(" \"'”»").endswith(("?", "؟")) and len(text.split()) <= _QUESTION_WORDS
-
-
-def _read_unit(unit: _Unit, ctx: ArticleContext, lexicon: Lexicon, drafts: list[_Draft]) -> None:
-    surfaces = SurfaceMap(unit.text, unit.folded)
-    sources = _sources(unit.sentence, lexicon, ctx)
-    hint = _initiator_hint(unit.sentence)
-    dates = None
+def _read_unit(
+    unit: _Unit, ctx: ArticleContext, lexicon: Lexicon, surfaces: Surfaces, drafts: list[_Draft]
+) -> None:
+    sources = sentence_sources(unit.sentence, ctx.kb)
+    hint = initiator_hint(unit.sentence)
+    dates: list[DateMention] | None = None
     produced: list[_Draft] = []
     for frame in unit.frames:
         if frame.irrealis or frame.interview or (frame.kind == "visit" and frame.background):
             continue
         actors = _resolve_frame(frame, ctx, surfaces)
         pairs = _pairs(frame, actors)
-        if not pairs:
+        if not pairs and not frame.destinations:
             _attach_anaphora(unit, frame, actors, sources, hint, drafts)
             continue
         if dates is None:
-            dates = find_dates(unit.folded, lexicon)
+            dates = find_dates(unit.sentence.words or unit.sentence.text, lexicon)
         day = _date_for(frame, dates, ctx)
         for pair, directed, strength in pairs:
             draft = _Draft(EventType(frame.kind), pair, directed, strength, unit, day=day)
@@ -149,28 +146,35 @@ def _read_unit(unit: _Unit, ctx: ArticleContext, lexicon: Lexicon, drafts: list[
             produced.append(draft)
         if frame.kind == "visit":
             produced.extend(_visits(frame, actors, unit, ctx, day, sources, surfaces))
-    _inherit_location(unit, produced)
+    _inherit_location(produced)
     for draft in produced:
         _apply_hint(draft, hint)
-    drafts.extend(d for d in produced if d.kind is not EventType.VISIT or len(d.actors) == 2)
+    drafts.extend(produced)
 
 
-def _resolve_frame(frame: Frame, ctx: ArticleContext, surfaces: SurfaceMap) -> dict[int, Actor]:
+def _resolve_frame(frame: Frame, ctx: ArticleContext, surfaces: Surfaces) -> dict[int, Actor]:
     """Actors of the frame's parties (by ``id(party)``); counterparts take the other's office."""
     actors: dict[int, Actor] = {}
     plain = [p for p in frame.parties if not p.counterpart]
     for party in plain:
-        actor = ctx.resolve(party, surfaces.surface(party.start, party.end))
+        actor = ctx.resolve(party, surfaces.party(party))
         if actor is not None:
-            actors[id(party)] = actor
+            actors[id(party)] = _with_name(actor, party, surfaces)
     other = next((a.role for p in plain if (a := actors.get(id(p))) is not None and a.role), None)
     other_office = _office_key(frame, plain, ctx) or (other.value if other else None)
     for party in frame.parties:
         if party.counterpart:
-            actor = ctx.resolve(party, surfaces.surface(party.start, party.end), other_office)
+            actor = ctx.resolve(party, surfaces.party(party), other_office)
             if actor is not None:
-                actors[id(party)] = actor
+                actors[id(party)] = _with_name(actor, party, surfaces)
     return actors
+
+
+def _with_name(actor: Actor, party: Party, surfaces: Surfaces) -> Actor:
+    """An unresolved office holder keeps the name written after the title, if any."""
+    if actor.known:
+        return actor
+    return replace(actor, surface=surfaces.party(party, known=False))
 
 
 def _office_key(frame: Frame, plain: list[Party], ctx: ArticleContext) -> str | None:
@@ -218,7 +222,7 @@ def _visits(
     ctx: ArticleContext,
     day: date | None,
     sources: list[str],
-    surfaces: SurfaceMap,
+    surfaces: Surfaces,
 ) -> list[_Draft]:
     visitor = next((actors[id(p)] for p in frame.subjects if id(p) in actors), None)
     if visitor is None:
@@ -229,20 +233,22 @@ def _visits(
             continue
         country = ctx.kb.countries[place.country]
         host = Actor(
-            surface=surfaces.surface(place.start, place.end),
+            surface=surfaces.surface(place.start + len(place.prefix), place.end),
             name=country.name,
             country=country.iso,
             known=True,
             actor_id=f"country:{country.iso}",
         )
-        draft = _Draft(EventType.VISIT, (visitor, host), True, 1, unit, day=day, sources=list(sources))
+        draft = _Draft(
+            EventType.VISIT, (visitor, host), True, 1, unit, day=day, sources=list(sources)
+        )
         draft.location, draft.location_country = place.city or country.name, country.iso
         out.append(draft)
     return out
 
 
-def _inherit_location(unit: _Unit, produced: list[_Draft]) -> None:
-    """"X visited Tehran and met Y": the meeting took place where the visit went."""
+def _inherit_location(produced: list[_Draft]) -> None:
+    """ "X visited Tehran and met Y": the meeting took place where the visit went."""
     visits = [d for d in produced if d.kind is EventType.VISIT]
     for draft in produced:
         if draft.kind is EventType.MEETING and draft.location is None:
@@ -263,73 +269,13 @@ def _date_for(frame: Frame, dates: list[DateMention], ctx: ArticleContext) -> da
     return resolve_date(nearest, ctx.published, ctx.reference)
 
 
-def _sources(s: Sentence, lexicon: Lexicon, ctx: ArticleContext) -> list[str]:
-    """Agencies named in the sentence, and institutions next to an attribution word."""
-    out: list[str] = []
-    attributions = [c for c in s.cues if c[2] is Cue.ATTRIBUTION]
-    for index, tok in enumerate(s.tokens):
-        if tok.term is None:
-            continue
-        name = None
-        if tok.kind == "agency":
-            name = tok.term.value
-        elif tok.kind == "institution" and any(
-            0 <= tok.start - c[1] <= _ATTRIBUTION_REACH or 0 <= c[0] - tok.end <= _ATTRIBUTION_REACH
-            for c in attributions
-        ):
-            name = tok.term.value
-            if "{adj}" in name:
-                near = [t for t in s.tokens[index + 1 : index + 2] if t.where in ctx.kb.countries]
-                if not near or near[0].start - tok.end > 3:
-                    continue
-                name = name.replace("{adj}", ctx.kb.countries[str(near[0].where)].adj)
-        if name and name not in out:
-            out.append(name)
-    return out
-
-
-def _paragraph_sources(unit: _Unit, text: str, lexicon: Lexicon, kb: KnowledgeBase) -> list[str]:
-    """Agencies named earlier in the same paragraph ("According to IRNA, ... . X called Y.")."""
-    line = text.split("\n")[unit.paragraph].strip()
-    found: list[str] = []
-    for sentence in split_sentences(line):
-        if sentence == unit.text:
-            break
-        for hit in lexicon.terms.finditer(fold(sentence)):
-            term = hit.values[0]
-            if term.kind.value == "agency" and not term.needs_cue and term.value not in found:
-                found.append(term.value)
-    return found
-
-
-def _initiator_hint(s: Sentence) -> tuple[str, str] | None:
-    """("party", start) or ("country", iso) after "at the request of"/"بمبادرة من"/"به درخواست"."""
-    for start, end, cue in s.cues:
-        if cue is not Cue.INITIATOR:
-            continue
-        party = next((p for p in s.parties if 0 <= p.start - end <= _INITIATOR_REACH), None)
-        token = next((t for t in s.tokens if 0 <= t.start - end <= _INITIATOR_REACH and t.where), None)
-        place = next((p for p in s.places if 0 <= p.start - end <= _INITIATOR_REACH), None)
-        candidates = [c for c in (party, token, place) if c is not None]
-        if not candidates:
-            continue
-        first = min(candidates, key=lambda c: c.start)
-        if first is party and party is not None and party.persons:
-            return ("person", party.persons[0].ref)
-        if first is place and place is not None and place.country:
-            return ("country", place.country)
-        if first is token and token is not None and token.where:
-            return ("country", token.where)
-        if party is not None and party.where:
-            return ("country", party.where)
-    return None
-
-
 def _apply_hint(draft: _Draft, hint: tuple[str, str] | None) -> None:
     if hint is None or draft.kind is not EventType.PHONE_CALL:
         return
     kind, value = hint
-    match = [a for a in draft.actors if (a.actor_id == value if kind == "person" else a.country == value)]
+    match = [
+        a for a in draft.actors if (a.actor_id == value if kind == "person" else a.country == value)
+    ]
     if len(match) == 1:
         rest = tuple(a for a in draft.actors if a is not match[0])
         draft.actors, draft.directed, draft.strength = (match[0], *rest), True, 3
@@ -343,15 +289,15 @@ def _attach_anaphora(
     hint: tuple[str, str] | None,
     drafts: list[_Draft],
 ) -> None:
-    """"the call"/"هذا اللقاء"/"این دیدار" with at most one party refers to an earlier event."""
+    """ "the call"/"هذا اللقاء"/"این دیدار" with at most one party refers to an earlier event."""
     named = list(actors.values())
     if len(named) > 1 or not _is_definite(unit.sentence, frame):
         return
     for draft in reversed(drafts):
-        if unit.index - draft.unit.index > _ANAPHORA_SENTENCES:
+        if unit.segment.index - draft.unit.segment.index > _ANAPHORA_SENTENCES:
             return
-        if draft.kind.value != frame.kind:
-            continue
+        if frame.trigger.spec.type != "talk" and draft.kind.value != frame.kind:
+            continue  # "the talks" may refer to a call or a meeting; "the call" only to a call
         ids = {a.actor_id for a in draft.actors}
         if named and named[0].actor_id not in ids:
             continue
@@ -385,7 +331,7 @@ def _merge(drafts: list[_Draft]) -> list[_Draft]:
     return list(by_key.values())
 
 
-def _drop_subsumed_visits(drafts: list[_Draft], kb: KnowledgeBase) -> list[_Draft]:
+def _drop_subsumed_visits(drafts: list[_Draft]) -> list[_Draft]:
     meetings = [d for d in drafts if d.kind is EventType.MEETING]
     kept = []
     for draft in drafts:
@@ -393,7 +339,10 @@ def _drop_subsumed_visits(drafts: list[_Draft], kb: KnowledgeBase) -> list[_Draf
             visitor, host = draft.actors[0].actor_id, draft.location_country
             if any(
                 visitor in {a.actor_id for a in m.actors}
-                and (m.location_country == host or any(a.country == host for a in m.actors if a.actor_id != visitor))
+                and (
+                    m.location_country == host
+                    or any(a.country == host for a in m.actors if a.actor_id != visitor)
+                )
                 for m in meetings
             ):
                 continue
@@ -411,7 +360,11 @@ def _mention(draft: _Draft, article: Article) -> EventMention:
         and draft.location_country not in countries
     ):
         cameo = _THIRD_PLACE_CAMEO
-    duplicates = tuple(m.doc for m in article.duplicate.matches) if article.duplicate.kind != "unique" else ()
+    duplicates = (
+        tuple(m.doc for m in article.duplicate.matches)
+        if article.duplicate.kind != "unique"
+        else ()
+    )
     return EventMention(
         event_key=draft.key,
         doc=article.doc,
@@ -429,4 +382,3 @@ def _mention(draft: _Draft, article: Article) -> EventMention:
         lang=article.lang,
         duplicate_of=duplicates,
     )
-

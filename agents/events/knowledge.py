@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from agents.events._terms import Clitics, TermHit, TermMatcher
+from agents.events._terms import Clitics, TermHit, TermMatcher, Words
 from agents.normalize.text import fold
 from streams.errors import ConfigError
 from streams.records import Role
@@ -230,7 +230,9 @@ class KnowledgeBase:
         )
         return kb
 
-    def scan(self, folded: str, start: int = 0, end: int | None = None) -> Iterator[TermHit[NameRef]]:
+    def scan(
+        self, folded: str | Words, start: int = 0, end: int | None = None
+    ) -> Iterator[TermHit[NameRef]]:
         """Known names in folded text, left to right (see ``TermMatcher.finditer``)."""
         return self.names.finditer(folded, start, end)
 
@@ -268,7 +270,9 @@ def _read_yaml(path: Path) -> dict[str, Any]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise ConfigError(f"cannot read knowledge base file {path}: {exc}; fix or restore it") from exc
+        raise ConfigError(
+            f"cannot read knowledge base file {path}: {exc}; fix or restore it"
+        ) from exc
     if not isinstance(data, dict) or "version" not in data:
         raise ConfigError(f"{path} has no top-level 'version:'; it is not a knowledge base file")
     return data
@@ -295,7 +299,9 @@ def _variants(name: str) -> list[str]:
     forms = [folded]
     words = folded.split(" ")
     if _AR_SCRIPT.search(folded) and len(words) > 1:
-        stripped = [words[0]] + [w[2:] if w.startswith("ال") and len(w) > 4 else w for w in words[1:]]
+        stripped = [words[0]] + [
+            w[2:] if w.startswith("ال") and len(w) > 4 else w for w in words[1:]
+        ]
         alt = " ".join(stripped)
         if alt != folded:
             forms.append(alt)
@@ -321,20 +327,28 @@ def _load_countries(
     for raw in data.get("countries") or []:
         iso = str(raw["iso"])
         cities = raw.get("cities") or {}
-        countries[iso] = Country(iso=iso, name=str(raw["name"]), adj=str(raw["adj"]), cities=tuple(cities))
+        countries[iso] = Country(
+            iso=iso, name=str(raw["name"]), adj=str(raw["adj"]), cities=tuple(cities)
+        )
         for key in ("en", "ar", "fa"):
             for name in raw.get(key) or []:
-                entries.extend((form, NameRef(NameKind.COUNTRY, iso)) for form in _variants(str(name)))
+                entries.extend(
+                    (form, NameRef(NameKind.COUNTRY, iso)) for form in _variants(str(name))
+                )
         for name in raw.get("en_adj") or []:
             entries.append((fold(str(name)), NameRef(NameKind.COUNTRY_ADJ, iso)))
         for name in raw.get("ar_adj") or []:
-            entries.extend((f, NameRef(NameKind.COUNTRY_ADJ, iso)) for f in _arabic_adjective_forms(str(name)))
+            entries.extend(
+                (f, NameRef(NameKind.COUNTRY_ADJ, iso)) for f in _arabic_adjective_forms(str(name))
+            )
         for name in raw.get("fa_adj") or []:
             entries.append((" ".join(fold(str(name)).split()), NameRef(NameKind.COUNTRY_ADJ, iso)))
         for city, variants in cities.items():
             city_country[str(city)] = iso
             for name in [city, *variants]:
-                entries.extend((form, NameRef(NameKind.CITY, str(city))) for form in _variants(str(name)))
+                entries.extend(
+                    (form, NameRef(NameKind.CITY, str(city))) for form in _variants(str(name))
+                )
     _add_pycountry_names(countries, entries)
     if not countries:
         raise ConfigError(f"{path} lists no countries")
@@ -356,7 +370,9 @@ def _add_pycountry_names(countries: dict[str, Country], entries: list[tuple[str,
         entries.append((fold(name), NameRef(NameKind.COUNTRY, iso)))
 
 
-def _load_orgs(data: dict[str, Any], path: Path, entries: list[tuple[str, NameRef]]) -> dict[str, Org]:
+def _load_orgs(
+    data: dict[str, Any], path: Path, entries: list[tuple[str, NameRef]]
+) -> dict[str, Org]:
     orgs: dict[str, Org] = {}
     for raw in data.get("orgs") or []:
         org = Org(id=str(raw["id"]), name=str(raw["name"]), leader_office=raw.get("leader_office"))
@@ -364,7 +380,11 @@ def _load_orgs(data: dict[str, Any], path: Path, entries: list[tuple[str, NameRe
         for name in raw.get("names") or []:
             entries.extend((form, NameRef(NameKind.ORG, org.id)) for form in _variants(str(name)))
         for name in raw.get("adjs") or []:
-            forms = _arabic_adjective_forms(str(name)) if _AR_SCRIPT.search(str(name)) else [fold(str(name))]
+            forms = (
+                _arabic_adjective_forms(str(name))
+                if _AR_SCRIPT.search(str(name))
+                else [fold(str(name))]
+            )
             entries.extend((f, NameRef(NameKind.ORG, org.id)) for f in forms)
     if not orgs:
         raise ConfigError(f"{path} lists no organisations under 'orgs:'")
@@ -389,11 +409,15 @@ def _load_persons(
                 raise ConfigError(f"{where}: unknown country/org {place!r}; add it to the files")
             first = _as_date(start, end=False, where=where)
             assert first is not None
-            offices.append(Office(str(office), str(place), first, _as_date(end, end=True, where=where)))
+            offices.append(
+                Office(str(office), str(place), first, _as_date(end, end=True, where=where))
+            )
         offices.sort(key=lambda o: o.start)
         persons[pid] = Person(id=pid, name=str(raw["name"]), offices=tuple(offices))
         for name in raw.get("full") or []:
-            entries.extend((f, NameRef(NameKind.PERSON, pid, full=True)) for f in _variants(str(name)))
+            entries.extend(
+                (f, NameRef(NameKind.PERSON, pid, full=True)) for f in _variants(str(name))
+            )
         for name in raw.get("short") or []:
             entries.extend((f, NameRef(NameKind.PERSON, pid)) for f in _variants(str(name)))
         for name in raw.get("weak") or []:

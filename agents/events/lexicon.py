@@ -19,6 +19,7 @@ from typing import Any
 
 import yaml
 
+from agents.events._folding import Folder
 from agents.events._terms import Clitics, TermMatcher
 from agents.normalize.text import fold
 from streams.errors import ConfigError
@@ -98,6 +99,7 @@ class Cue(enum.Enum):
     BETWEEN = "between"
     FROM = "from"
     INITIATOR = "initiator"
+    RECEIVE = "receive"
     COUNTERPART = "counterpart"
     THIS_COUNTRY = "this_country"
     LOCATION = "location"
@@ -147,7 +149,9 @@ class Lexicon:
         triggers = []
         for raw in data.get("triggers") or []:
             spec = _trigger(raw, path)
-            clitics = verb_clitics if spec.pos == "verb" else (Clitics.NOUN if arabic else Clitics.NONE)
+            clitics = (
+                verb_clitics if spec.pos == "verb" else (Clitics.NOUN if arabic else Clitics.NONE)
+            )
             triggers.append((fold(spec.text), clitics, spec))
         self.triggers: TermMatcher[TriggerSpec] = TermMatcher(triggers)
         self.blockers: TermMatcher[str] = TermMatcher(
@@ -156,7 +160,9 @@ class Lexicon:
         self.terms: TermMatcher[Term] = TermMatcher(
             _terms(data, path, noun_clitics), optional_space=True
         )
-        self.cues: TermMatcher[Cue] = TermMatcher(_cues(data, noun_clitics))
+        self.cues: TermMatcher[Cue] = TermMatcher(
+            _cues(data, Clitics.NOUN if arabic else Clitics.NONE)
+        )
         self.dates: TermMatcher[DateWord] = TermMatcher(_date_words(data, noun_clitics))
         self.with_clitic = str((data.get("markers") or {}).get("with_clitic") or "")
 
@@ -167,8 +173,9 @@ class Lexicon:
 class Lexicons:
     """The lexicons of every supported language (``ar``, ``fa``, ``en``)."""
 
-    def __init__(self, by_lang: Mapping[str, Lexicon]) -> None:
+    def __init__(self, by_lang: Mapping[str, Lexicon], folder: Folder | None = None) -> None:
         self.by_lang = dict(by_lang)
+        self.folder = folder if folder is not None else Folder()
 
     @classmethod
     def from_path(cls, directory: Path | str | None = None) -> Lexicons:
@@ -185,7 +192,9 @@ class Lexicons:
             except (OSError, yaml.YAMLError) as exc:
                 raise ConfigError(f"cannot read events lexicon {path}: {exc}") from exc
             if not isinstance(data, dict) or "version" not in data:
-                raise ConfigError(f"{path} has no top-level 'version:'; it is not an events lexicon")
+                raise ConfigError(
+                    f"{path} has no top-level 'version:'; it is not an events lexicon"
+                )
             by_lang[lang] = Lexicon(data, path)
         return cls(by_lang)
 
@@ -207,7 +216,9 @@ def _trigger(raw: Mapping[str, Any], path: Path) -> TriggerSpec:
     kind = str(raw.get("type", ""))
     voice = str(raw.get("voice", "active"))
     if not text or kind not in _TYPES or voice not in _VOICES:
-        raise ConfigError(f"{path}: trigger {dict(raw)!r} needs text, type in {_TYPES}, voice in {_VOICES}")
+        raise ConfigError(
+            f"{path}: trigger {dict(raw)!r} needs text, type in {_TYPES}, voice in {_VOICES}"
+        )
     return TriggerSpec(
         text=text,
         type=kind,
@@ -219,7 +230,9 @@ def _trigger(raw: Mapping[str, Any], path: Path) -> TriggerSpec:
     )
 
 
-def _terms(data: Mapping[str, Any], path: Path, clitics: Clitics) -> list[tuple[str, Clitics, Term]]:
+def _terms(
+    data: Mapping[str, Any], path: Path, clitics: Clitics
+) -> list[tuple[str, Clitics, Term]]:
     out: list[tuple[str, Clitics, Term]] = []
     for office, entries in (data.get("titles") or {}).items():
         for entry in entries or []:
@@ -230,11 +243,14 @@ def _terms(data: Mapping[str, Any], path: Path, clitics: Clitics) -> list[tuple[
             else:
                 out.append((fold(str(entry)), clitics, Term(TermKind.TITLE, str(office))))
     sources = data.get("sources") or {}
+    cue_words = tuple(fold(str(c)) for c in sources.get("agency_cues") or [])
     for name, entry in (sources.get("agencies") or {}).items():
-        needs_cue = isinstance(entry, dict) and bool(entry.get("needs_cue"))
+        ambiguous = isinstance(entry, dict) and bool(entry.get("needs_cue"))
         names = entry.get("names", []) if isinstance(entry, dict) else entry
         for text in names:
-            out.append((fold(str(text)), clitics, Term(TermKind.AGENCY, str(name), needs_cue=needs_cue)))
+            folded = fold(str(text))
+            needs_cue = ambiguous and not folded.startswith(cue_words)  # "وكالة الأنباء السعودية"
+            out.append((folded, clitics, Term(TermKind.AGENCY, str(name), needs_cue=needs_cue)))
     for name, entries in (sources.get("institutions") or {}).items():
         for text in entries:
             out.append((fold(str(text)), clitics, Term(TermKind.INSTITUTION, str(name))))
@@ -257,6 +273,7 @@ _MARKER_CUES = {
     "between": Cue.BETWEEN,
     "from": Cue.FROM,
     "initiator": Cue.INITIATOR,
+    "receive": Cue.RECEIVE,
     "counterpart": Cue.COUNTERPART,
     "this_country": Cue.THIS_COUNTRY,
     "location": Cue.LOCATION,

@@ -113,10 +113,8 @@ def _choose(episodes: tuple[_Episode, ...], anchor: date | None, window_days: in
         return len(episodes) - 1
     best: tuple[int, int] | None = None
     for index, episode in enumerate(episodes):
-        if episode.anchor is None:
-            distance = 0  # an undated episode takes the first dated report
-        else:
-            distance = abs((episode.anchor - anchor).days)
+        # an undated episode takes the first dated report
+        distance = 0 if episode.anchor is None else abs((episode.anchor - anchor).days)
         if distance <= window_days and (best is None or distance <= best[0]):
             best = (distance, index)
     return None if best is None else best[1]

@@ -1,0 +1,112 @@
+"""Candidate sentences of a folded article: the ones holding a contact word.
+
+Sentences are cut on the folded text (same rule as ``agents.normalize.text.split_sentences``:
+after . ! ? followed by a space, at line breaks, but not inside numbers like 1.5), only
+around the positions where the contact-word pre-filter fired, so an article costs one
+pre-filter pass plus one boundary pass. A line that ends in "?" and is short is a headline
+or a related-link teaser ("...ما الرسالة؟"), not a report, and is skipped whole.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from agents.events.lexicon import Lexicon
+
+__all__ = ["QUESTION_WORDS", "Segment", "candidate_sentences", "paragraph_span"]
+
+QUESTION_WORDS = 25  # a line ending in "?" with at most this many words is a headline
+
+
+@dataclass(frozen=True, slots=True)
+class Segment:
+    """A sentence: folded span ``[start, end)``, its line (paragraph) and order in the article."""
+
+    start: int
+    end: int
+    paragraph: int
+    index: int
+
+
+def candidate_sentences(folded: str, lexicon: Lexicon) -> list[Segment]:
+    """Sentences of ``folded`` that may hold a contact word, in order."""
+    hits = [m.start() for m in lexicon.triggers.prefilter.finditer(folded)]
+    if not hits:
+        return []
+    segments: list[Segment] = []
+    last_end = -1
+    counted, order = 0, 0
+    for hit in hits:
+        if hit < last_end:
+            continue
+        start, end = _sentence_start(folded, hit), _sentence_end(folded, hit)
+        last_end = end
+        while start < end and folded[start] == " ":
+            start += 1
+        while end > start and folded[end - 1] == " ":
+            end -= 1
+        line_start = folded.rfind("\n", 0, start) + 1
+        line_end = folded.find("\n", end)
+        line = folded[line_start : len(folded) if line_end < 0 else line_end]
+        if _is_question(folded[start:end]) or _is_question(line):
+            continue
+        paragraph = folded.count("\n", 0, start)
+        order += _order(folded[counted:start])
+        counted = start
+        segments.append(Segment(start, end, paragraph, order))
+    return segments
+
+
+def _is_boundary(text: str, index: int) -> bool:
+    """Whether a sentence ends right after ``text[index]`` (see ``_END``)."""
+    char = text[index]
+    if char == "\n":
+        return True
+    after = text[index + 1] if index + 1 < len(text) else " "
+    if after.isspace():
+        return not (char == "." and index > 0 and text[index - 1].isdigit())
+    return char in ".?!" and not after.isdigit() and after not in ".\"')]"
+
+
+def _sentence_start(text: str, pos: int) -> int:
+    index = pos - 1
+    while index >= 0:
+        index = max(text.rfind(c, 0, index + 1) for c in ".!?\n")
+        if index < 0:
+            return 0
+        if _is_boundary(text, index):
+            return index + 1
+        index -= 1
+    return 0
+
+
+def _sentence_end(text: str, pos: int) -> int:
+    index = pos
+    while index < len(text):
+        found = [i for i in (text.find(c, index) for c in ".!?\n") if i >= 0]
+        if not found:
+            return len(text)
+        index = min(found)
+        if _is_boundary(text, index):
+            return index if text[index] == "\n" else index + 1
+        index += 1
+    return len(text)
+
+
+def _order(text: str) -> int:
+    """Approximate number of sentence ends in ``text`` (for "within N sentences" distances)."""
+    return text.count("\n") + text.count(". ") + text.count("? ") + text.count("! ")
+
+
+def paragraph_span(folded: str, paragraph: int) -> tuple[int, int]:
+    """Folded span of line number ``paragraph``."""
+    start = 0
+    for _ in range(paragraph):
+        start = folded.index("\n", start) + 1
+    end = folded.find("\n", start)
+    return start, len(folded) if end < 0 else end
+
+
+def _is_question(text: str) -> bool:
+    text = text.rstrip(" \"'")
+    return text.endswith("?") and len(text.split()) <= QUESTION_WORDS
