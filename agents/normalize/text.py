@@ -16,6 +16,8 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import numpy as np
+
 __all__ = [
     "fold",
     "fold_digits",
@@ -83,14 +85,33 @@ _FOLD_TABLE = str.maketrans({**dict.fromkeys(_DIACRITICS + _INVISIBLE), **_LETTE
 _DIGIT_TABLE = str.maketrans(_DIGITS)
 _SPACES = re.compile(r"[ \t\r\f\v]+")
 
+# The same map as ``_FOLD_TABLE`` as a lookup table over the Basic Multilingual Plane: numpy
+# applies it to a whole article at once (~20 us for 4 KB) where ``str.translate`` with a dict
+# goes through Python objects per character (~500 us). ``_DROP`` marks deleted characters.
+_DROP = np.uint32(0xFFFFFFFF)
+_LUT = np.arange(0x10000, dtype=np.uint32)
+for _code, _target in _FOLD_TABLE.items():
+    _LUT[_code] = _DROP if _target is None else ord(str(_target))
+
+
+def _translate(text: str) -> str:
+    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    if codes.size == 0 or int(codes.max()) >= 0x10000:  # beyond the BMP (emoji): rare
+        return text.translate(_FOLD_TABLE)
+    mapped = _LUT[codes]
+    return mapped[mapped != _DROP].tobytes().decode("utf-32-le")
+
 
 def fold(text: str) -> str:
     """Fold letter variants, diacritics, tatweel, invisible marks and digits; lower-case Latin.
 
     The result is for matching only. Whitespace runs become one space (newlines kept).
     """
-    text = unicodedata.normalize("NFKC", text) if not text.isascii() else text
-    return _SPACES.sub(" ", text.translate(_FOLD_TABLE)).lower()
+    if text.isascii():
+        return _SPACES.sub(" ", text).lower()
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return _SPACES.sub(" ", _translate(text)).lower()
 
 
 def fold_digits(text: str) -> str:

@@ -69,3 +69,28 @@ def test_text_hash_ignores_spelling_variants() -> None:
 
 def test_split_sentences_after_a_number_ending_a_sentence() -> None:
     assert split_sentences("killed 1,400. Hamas took 239.") == ["killed 1,400.", "Hamas took 239."]
+
+
+def _reference_fold(text: str) -> str:
+    """fold() as first written: str.translate with the dict table (slow, obviously right)."""
+    import unicodedata
+
+    from agents.normalize import text as t
+
+    text = unicodedata.normalize("NFKC", text) if not text.isascii() else text
+    return t._SPACES.sub(" ", text.translate(t._FOLD_TABLE)).lower()
+
+
+def test_vectorised_fold_equals_reference_on_every_bmp_character() -> None:
+    chars = (chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
+    assert [c for c in chars if fold(c) != _reference_fold(c)] == []
+
+
+def test_vectorised_fold_equals_reference_on_mixed_text() -> None:
+    import random
+
+    rng = random.Random(7)
+    pool = [chr(c) for c in range(0x0600, 0x0700)] + list("abc ABC 12 \t\n") + ["\u200c", "😀", "ﻻ", "e\u0301"]
+    for _ in range(3000):
+        sample = "".join(rng.choices(pool, k=rng.randint(0, 30)))
+        assert fold(sample) == _reference_fold(sample), repr(sample)
