@@ -99,7 +99,9 @@ def _translate(text: str) -> str:
     if codes.size == 0 or int(codes.max()) >= 0x10000:  # beyond the BMP (emoji): rare
         return text.translate(_FOLD_TABLE)
     mapped = _LUT[codes]
-    return mapped[mapped != _DROP].tobytes().decode("utf-32-le")
+    folded: str = mapped[mapped != _DROP].tobytes().decode("utf-32-le")
+    return folded
+
 
 
 def fold(text: str) -> str:
