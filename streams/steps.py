@@ -40,8 +40,14 @@ __all__ = [
 ]
 
 
+SERIES_POINTS = 50
+"""Reports kept per figure series: the state (and its changelog record) is rewritten on every
+report, so it is bounded; 500 points cost 4-19 ms and 85 KB per report, 50 cost ~0.5 ms."""
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Resources:
+
     """Loaded, read-only data every worker needs: knowledge base, lexicons, parameters."""
 
     kb: KnowledgeBase
@@ -122,6 +128,6 @@ def step_figure(
     mention: FigureMention, series: MutableMapping[str, bytes]
 ) -> tuple[FigureUpdate | None, Alert | None]:
     """figures.mentions (keyed by series key) -> series update and its alert."""
-    update = update_series(mention, series)
+    update = update_series(mention, series, max_points=SERIES_POINTS)
     alert = figure_alert(update) if update is not None else None
     return update, alert

@@ -103,7 +103,6 @@ def _translate(text: str) -> str:
     return folded
 
 
-
 def fold(text: str) -> str:
     """Fold letter variants, diacritics, tatweel, invisible marks and digits; lower-case Latin.
 

@@ -94,3 +94,31 @@ def test_vectorised_fold_equals_reference_on_mixed_text() -> None:
     for _ in range(3000):
         sample = "".join(rng.choices(pool, k=rng.randint(0, 30)))
         assert fold(sample) == _reference_fold(sample), repr(sample)
+
+
+@pytest.mark.parametrize(
+    ("text", "english"),
+    [
+        ("The minister said on Tuesday that the talks with his counterpart were held in the capital and would resume after the holiday.", True),
+        ("O ministro disse na terça-feira que as conversas com o seu homólogo foram realizadas na capital e serão retomadas depois do feriado.", False),
+        ("El ministro dijo el martes que las conversaciones con su homólogo se celebraron en la capital y se reanudarán después de las fiestas.", False),
+        ("Le ministre a déclaré mardi que les entretiens avec son homologue se sont tenus dans la capitale et reprendront après les fêtes.", False),
+        ("Short English line.", False),  # too few words to decide without langdetect
+    ],
+)
+def test_english_fast_path(text: str, english: bool) -> None:
+    from agents.normalize.core import _looks_english
+
+    assert _looks_english(text) is english
+
+
+def test_english_fast_path_skips_langdetect() -> None:
+    calls: list[str] = []
+
+    def fake(text: str) -> str:
+        calls.append(text)
+        return "xx"
+
+    text = "The minister said on Tuesday that the talks with his counterpart were held in the capital and would resume."
+    assert detect_language(text, fallback=fake) == "en"
+    assert calls == []
