@@ -13,6 +13,8 @@ English before it); a title naming a country the person never served is another 
 
 from __future__ import annotations
 
+import dataclasses
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -93,9 +95,10 @@ def build_parties(s: Sentence, lexicon: Lexicon, kb: KnowledgeBase) -> list[Part
             free.append(desc)
         else:
             attached.setdefault(id(choice), []).append(desc)
+    _stack(s, descs, persons, attached, free, kb)
     parties = []
     for person in persons:
-        mine = attached.get(id(person), [])
+        mine = sorted(attached.get(id(person), []), key=lambda d: d.start)
         start = min([person.start, *(d.start for d in mine)])
         end = max([person.end, *(d.end for d in mine)])
         prefix = person.prefix if person.start == start else _prefix_at(s, start)
@@ -119,6 +122,38 @@ def build_parties(s: Sentence, lexicon: Lexicon, kb: KnowledgeBase) -> list[Part
         parties.append(party)
     parties.sort(key=lambda p: p.start)
     return parties
+
+
+def _stack(
+    s: Sentence,
+    descs: list[_Desc],
+    persons: list[Token],
+    attached: dict[int, list[_Desc]],
+    free: list[_Desc],
+    kb: KnowledgeBase,
+) -> None:
+    """Titles written back to back describe the person after the last one: "رئيس مجلس الوزراء
+    وزير الخارجية القطري الشيخ محمد" is one man in two offices, both Qatar's. Not across "and"
+    ("the prime minister and the foreign minister" may be two people)."""
+    owner = {id(d): p for p in persons for d in attached.get(id(p), ())}
+    for desc, following in reversed(list(itertools.pairwise(descs))):
+        person = owner.get(id(following))
+        if (
+            person is None
+            or all(d is not desc for d in free)
+            or person.start < following.end
+            or s.gap(desc.end, following.start).strip()
+            or _prefix_at(s, following.start).startswith("و")
+            or desc.plural
+            or desc.counterpart
+        ):
+            continue
+        stacked = dataclasses.replace(desc, where=desc.where or following.where)
+        if not _may_hold(stacked, person, kb):
+            continue
+        free[:] = [d for d in free if d is not desc]
+        attached[id(person)].append(stacked)
+        owner[id(desc)] = person
 
 
 def _prefix_at(s: Sentence, start: int) -> str:

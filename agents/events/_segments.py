@@ -5,10 +5,16 @@ after . ! ? followed by a space, at line breaks, but not inside numbers like 1.5
 around the positions where the contact-word pre-filter fired, so an article costs one
 pre-filter pass plus one boundary pass. A line that ends in "?" and is short is a headline
 or a related-link teaser ("...ما الرسالة؟"), not a report, and is skipped whole.
+
+Unlike ``split_sentences``, a dot closing initials ("U.S.", "U.N.") or a title abbreviation
+("Gen.", "Dr.") does not end a sentence: "spoke with U.S. Secretary of State Blinken" is
+one sentence (the folded text has lost the capital that would tell "the U.S. The minister"
+apart, and joining two sentences costs less than cutting a contact from its counterpart).
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from agents.events.lexicon import Lexicon
@@ -16,6 +22,27 @@ from agents.events.lexicon import Lexicon
 __all__ = ["QUESTION_WORDS", "Segment", "candidate_sentences", "paragraph_span"]
 
 QUESTION_WORDS = 25  # a line ending in "?" with at most this many words is a headline
+_INITIALS = re.compile(r"(?:[a-z]\.){2,}")
+_TITLE_ABBREVIATIONS = frozenset(
+    [
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "gen",
+        "lt",
+        "col",
+        "maj",
+        "capt",
+        "adm",
+        "sgt",
+        "sen",
+        "rep",
+        "gov",
+        "prof",
+        "amb",
+    ]
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -30,7 +57,7 @@ class Segment:
 
 def candidate_sentences(folded: str, lexicon: Lexicon) -> list[Segment]:
     """Sentences of ``folded`` that may hold a contact word, in order."""
-    hits = [m.start() for m in lexicon.triggers.prefilter.finditer(folded)]
+    hits = lexicon.triggers.candidates(folded)
     if not hits:
         return []
     segments: list[Segment] = []
@@ -64,8 +91,26 @@ def _is_boundary(text: str, index: int) -> bool:
         return True
     after = text[index + 1] if index + 1 < len(text) else " "
     if after.isspace():
-        return not (char == "." and index > 0 and text[index - 1].isdigit())
+        if char != ".":
+            return True
+        before = text[index - 1] if index else " "
+        return not before.isdigit() and not (before.isalpha() and _abbreviation(text, index))
+    if char == "." and after.isalpha() and _abbreviation(text, index):
+        return False
     return char in ".?!" and not after.isdigit() and after not in ".\"')]"
+
+
+def _abbreviation(text: str, dot: int) -> bool:
+    """Whether the dot at ``dot`` is inside initials ("u.s.") or ends a title ("gen.")."""
+    lo, hi = dot, dot + 1
+    while lo > 0 and dot - lo < 12 and (text[lo - 1].isalpha() or text[lo - 1] == "."):
+        lo -= 1
+    while hi < len(text) and hi - dot < 12 and (text[hi].isalpha() or text[hi] == "."):
+        hi += 1
+    word = text[lo:hi]
+    if _INITIALS.fullmatch(word):
+        return True
+    return hi == dot + 1 and word[:-1] in _TITLE_ABBREVIATIONS
 
 
 def _sentence_start(text: str, pos: int) -> int:

@@ -46,6 +46,8 @@ def register(ctx: AppContext) -> None:
                     await ctx.send(Topic.EVENTS, merged.event_key, merged)
                     ctx.metrics.events.labels(merged.type.value, merged.kind).inc()
                     if mention.fetched_at is not None:
-                        ctx.metrics.latency_event.observe(time.time() - mention.fetched_at.timestamp())
+                        ctx.metrics.latency_event.observe(
+                            time.time() - mention.fetched_at.timestamp()
+                        )
                 if alert is not None:
                     await ctx.send_alert(alert)

@@ -84,8 +84,6 @@ def extract_events(article: Article, kb: KnowledgeBase, lexicons: Lexicons) -> l
     """Every distinct contact the article reports, in order of first mention."""
     lexicon = lexicons.for_article(article)
     folded = lexicons.folder.fold(article.text)
-    if not lexicon.triggers.search(folded.text):
-        return []
     units = []
     for segment in candidate_sentences(folded.text, lexicon):
         words = Words(folded.text[segment.start : segment.end])

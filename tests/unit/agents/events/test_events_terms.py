@@ -80,3 +80,18 @@ def test_arabic_stems_before_a_suffix(stem: str, text: str) -> None:
     """Taa marbuta is written taa, and a final hamza sits on ya/waw, before a suffix."""
     m = matcher((stem, Clitics.NOUN, "contact"))
     assert [h[2] for h in hits(m, text)] == [("contact",)]
+
+
+def test_candidates_cover_every_hit_and_skip_words_inside_words() -> None:
+    m = matcher(
+        ("زار", Clitics.CONJ, "visit"),
+        ("اجتماع*", Clitics.NOUN, "meeting"),
+        ("met", Clitics.NONE, "met"),
+        ("spoke by phone", Clitics.NONE, "call"),
+    )
+    text = fold("وزارة الخارجية: وزار الوزير طهران، وللاجتماعات met metal, spoke by phone")
+    found = m.candidates(text)
+    assert {h.start for h in m.finditer(text)} <= set(found)
+    words = [text[i : text.find(" ", i) if " " in text[i:] else len(text)] for i in found]
+    if m._firsts.available:  # exact token anchors (with pyahocorasick)
+        assert words == ["وزار", "وللاجتماعات", "met", "spoke"]
