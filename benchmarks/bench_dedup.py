@@ -1,13 +1,20 @@
 """Near-duplicate detection: precision, recall, speed and index size, beside datasketch.
 
-    .venv/bin/python -m benchmarks.bench_dedup [--n 3000] [--seed 7] [--sweep]
+    .venv/bin/python -m benchmarks.bench_dedup [--n 2500] [--seed 7] [--sweep]
 
-Both detectors read the same generated corpus (``benchmarks/corpus.py``) in fetch order,
-fold and shingle it the same way, and decide with the same thresholds and the same
-boilerplate rule (a passage bucket with ``bucket_capacity`` docs is ignored); they differ in
-hashing, signatures, LSH and index layout. datasketch's ``MinHashLSH`` keeps full
-signatures to verify candidates (``MinHash.jaccard``); ours keeps 11-byte band entries and
-4-bit sketches. Speed is articles per second on one core, indexing + query, fold included.
+Every detector reads the same generated corpus (``benchmarks/corpus.py``) in fetch order,
+folds and shingles it the same way (``fold``, 4-word shingles, the same passages), and
+decides with the same thresholds and boilerplate rule; they differ in hashing, signatures,
+LSH and index layout. datasketch's ``MinHashLSH`` keeps full 64-value signatures to verify
+candidates (``MinHash.jaccard``); backchannel keeps 12-byte band entries plus one 2-bit
+sketch per document and passage. datasketch runs twice: as its README shows (a new
+``MinHash`` per set, which redraws the permutations each time) and tuned (permutations drawn
+once and shared, its documented fast path).
+
+Speed: articles per CPU-second of this process (``time.process_time``), indexing + query,
+``fold`` included, the detectors interleaved article by article so that other load on the
+machine weighs on all alike. Index size: bytes of keys + values in the mapping per article
+(what a Faust table stores), and the Python heap of the embedded ``dict`` per article.
 
 Scoring (ground truth from the generator):
 
@@ -16,30 +23,30 @@ Scoring (ground truth from the generator):
 - passage level, per (article, passage) of non-reprint articles: a true positive is a
   passage reported as copied from an earlier article that really contains its text.
 
-``--sweep`` adds the precision/recall curve over shingle size and band layouts that chose
-the defaults (about a minute more).
+``--sweep`` adds the precision/recall comparison over shingle size and band layouts that
+chose the defaults (a few minutes).
 """
 
 from __future__ import annotations
 
 import argparse
-import base64
 import gc
+import re
 import sys
 import time
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Callable, MutableMapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
+from typing import Any
 
-import numpy as np
-
-from agents.dedup import BandHit, DedupParams, check, decide, plan, probe, split_passages
+from agents.dedup import DedupParams, ProbeCache, check, decide, plan, probe, split_passages
 from agents.normalize import normalize
 from agents.normalize.text import fold
 from benchmarks.corpus import Generated, generate_corpus
-from streams.records import Article, DuplicateVerdict, RawArticle
+from streams.records import Article, DuplicateMatch, DuplicateVerdict, RawArticle
 
 HORIZON = timedelta(days=7)
+_WORDS = re.compile(r"[^\W_]+")
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,40 +68,34 @@ class Truth:
         self.origins = {g.doc: frozenset().union(*g.origins) for g in corpus}
         self.passage_origins: dict[str, list[frozenset[int]]] = {}
         self.has_earlier: dict[str, bool] = {}
+        self.copied: dict[str, set[int]] = {}
         seen_families: set[int] = set()
         seen_origins: set[int] = set()
-        self.copied: dict[str, set[int]] = {}
         for g, article in zip(corpus, articles, strict=True):
             by_line: dict[str, frozenset[int]] = {}
             for line, origins in zip(g.text.split("\n"), g.origins, strict=True):
                 by_line[line.strip()] = by_line.get(line.strip(), frozenset()) | origins
             per_passage: list[frozenset[int]] = []
             for line in article.text.split("\n"):
-                if line.strip():
+                if line.strip():  # passage ids count lines (and sentence groups) in order
                     count = len(split_passages(line, params))
                     per_passage += [by_line.get(line.strip(), frozenset())] * count
             self.passage_origins[g.doc] = per_passage
             self.has_earlier[g.doc] = g.family in seen_families
             if g.kind != "reprint":
-                self.copied[g.doc] = {
-                    pid for pid, origins in enumerate(per_passage) if origins & seen_origins
-                }
+                self.copied[g.doc] = {pid for pid, o in enumerate(per_passage) if o & seen_origins}
             seen_families.add(g.family)
             seen_origins |= self.origins[g.doc]
 
     def score(self, verdicts: dict[str, DuplicateVerdict]) -> Score:
-        tp = fp = fn = 0
-        ptp = pfp = pfn = 0
+        tp = fp = fn = ptp = pfp = pfn = 0
         for doc, verdict in verdicts.items():
             hit = verdict.kind == "duplicate_of" and (
                 self.family[verdict.matches[0].doc] == self.family[doc]
             )
-            if hit:
-                tp += 1
-            elif verdict.kind == "duplicate_of":
-                fp += 1
-            if self.has_earlier[doc] and not hit:
-                fn += 1
+            tp += hit
+            fp += verdict.kind == "duplicate_of" and not hit
+            fn += self.has_earlier[doc] and not hit
             if self.kind[doc] == "reprint":
                 continue
             claimed: dict[int, bool] = {}
@@ -116,6 +117,7 @@ def _ratio(a: int, b: int) -> float:
 
 
 def _articles(corpus: Sequence[Generated]) -> list[Article]:
+    """Normalised articles; the generator knows each language, so langdetect is skipped."""
     return [
         normalize(
             RawArticle(
@@ -127,95 +129,66 @@ def _articles(corpus: Sequence[Generated]) -> list[Article]:
     ]
 
 
-def run_ours(
-    articles: Sequence[Article], params: DedupParams
-) -> tuple[dict[str, DuplicateVerdict], float, dict[str, bytes]]:
-    buckets: dict[str, bytes] = {}
-    verdicts: dict[str, DuplicateVerdict] = {}
-    gc.collect()
-    start = time.process_time()
-    for article in articles:
-        verdicts[article.doc] = check(
-            article, buckets, params, now=article.fetched_at, horizon=HORIZON
-        )
-    return verdicts, time.process_time() - start, buckets
+class Ours:
+    """backchannel's ``check`` over one dict: the embedded runtime's path."""
 
+    name = "backchannel"
 
-def collect_hits(articles: Sequence[Article], params: DedupParams):
-    """plan/probe once, keeping each article's plan and non-empty hits for re-deciding."""
-    buckets: dict[str, bytes] = {}
-    kept = []
-    for article in articles:
-        signature = plan(article, params)
-        hits = [
-            probe(
-                p,
-                buckets,
-                now=article.fetched_at,
-                horizon=HORIZON,
-                capacity=params.bucket_capacity,
-                source_repeats=params.source_repeats,
-            )
-            for p in signature.probes
-        ]
-        kept.append((article, signature, [h for h in hits if h.matches]))
-    return kept
+    def __init__(self, params: DedupParams) -> None:
+        self.params = params
+        self.buckets: dict[str, bytes] = {}
 
+    def check(self, article: Article) -> DuplicateVerdict:
+        return check(article, self.buckets, self.params, now=article.fetched_at, horizon=HORIZON)
 
-def redecide(kept, params: DedupParams) -> dict[str, DuplicateVerdict]:
-    return {
-        article.doc: decide(article, signature, hits, params) for article, signature, hits in kept
-    }
-
-
-def mapping_bytes(buckets: MutableMapping[str, bytes]) -> tuple[int, int]:
-    """(bytes of keys + values, Python heap bytes of the dict with its str/bytes objects)."""
-    payload = sum(len(k) + len(v) for k, v in buckets.items())
-    heap = sys.getsizeof(buckets) + sum(
-        sys.getsizeof(k) + sys.getsizeof(v) for k, v in buckets.items()
-    )
-    return payload, heap
-
-
-# ---------------------------------------------------------------------------------------------
-# datasketch baseline
+    def index_bytes(self) -> tuple[int, int]:
+        return mapping_bytes(self.buckets)
 
 
 class DatasketchDedup:
     """The same two-level decision on datasketch ``MinHash`` + ``MinHashLSH``."""
 
-    def __init__(self, params: DedupParams, num_perm: int = 64) -> None:
+    def __init__(
+        self, params: DedupParams, *, shared_permutations: bool, num_perm: int = 64
+    ) -> None:
         from datasketch import MinHash, MinHashLSH
 
-        self.MinHash = MinHash
+        self.name = "datasketch (tuned)" if shared_permutations else "datasketch (as documented)"
         self.params = params
         self.num_perm = num_perm
+        permutations = MinHash(num_perm=num_perm).permutations
+        if shared_permutations:
+            self._new: Callable[[], Any] = lambda: MinHash(
+                num_perm=num_perm, permutations=permutations, scheme="affine32"
+            )
+        else:
+            self._new = lambda: MinHash(num_perm=num_perm)
         self.doc_lsh = MinHashLSH(threshold=params.document_threshold, num_perm=num_perm)
         self.passage_lsh = MinHashLSH(threshold=params.passage_threshold, num_perm=num_perm)
-        self.signatures: dict[object, object] = {}
+        self.signatures: dict[object, Any] = {}
+        self.sizes: dict[str, int] = {}
         self.exact: dict[str, str] = {}
-        self.passage_docs: dict[object, int] = {}
 
     def _minhashes(self, article: Article):
         params = self.params
         k = params.shingle_words
-        doc = self.MinHash(num_perm=self.num_perm)
+        doc = self._new()
+        distinct: set[bytes] = set()
         passages = []
         for pid, passage in enumerate(split_passages(article.text, params)):
-            words = _words(fold(passage))
+            words = _WORDS.findall(fold(passage))
             shingles = [" ".join(words[i : i + k]).encode() for i in range(len(words) - k + 1)]
             if not shingles:
                 continue
-            m = self.MinHash(num_perm=self.num_perm)
+            distinct.update(shingles)
+            m = self._new()
             m.update_batch(shingles)
             doc.merge(m)
             if len(words) >= params.min_passage_words:
                 passages.append((pid, m))
-        return doc, passages
+        return doc, passages, len(distinct)
 
     def check(self, article: Article) -> DuplicateVerdict:
-        from streams.records import DuplicateMatch
-
         params = self.params
         first = self.exact.setdefault(article.text_hash, article.doc)
         if first != article.doc:
@@ -224,12 +197,14 @@ class DatasketchDedup:
                 matches=(DuplicateMatch(doc=first, similarity=1.0),),
                 exact=True,
             )
-        doc, passages = self._minhashes(article)
-        documents = []
+        doc, passages, size = self._minhashes(article)
+        reprinted = []
         for other in self.doc_lsh.query(doc):
-            similarity = doc.jaccard(self.signatures[other])
-            if similarity >= params.document_threshold:
-                documents.append((other, similarity))
+            j = doc.jaccard(self.signatures[other])
+            theirs = self.sizes[other]
+            contained = j * (size + theirs) / ((1 + j) * size) if size else j
+            if j >= params.document_threshold and contained >= params.document_containment:
+                reprinted.append((other, j))
         copied: dict[str, set[int]] = {}
         for pid, m in passages:
             found = self.passage_lsh.query(m)
@@ -240,15 +215,15 @@ class DatasketchDedup:
                     copied.setdefault(key[0], set()).add(pid)
         self.doc_lsh.insert(article.doc, doc)
         self.signatures[article.doc] = doc
+        self.sizes[article.doc] = size
         for pid, m in passages:
-            key = (article.doc, pid)
-            self.passage_lsh.insert(key, m)
-            self.signatures[key] = m
-        if documents:
-            documents.sort(key=lambda d: -d[1])
+            self.passage_lsh.insert((article.doc, pid), m)
+            self.signatures[(article.doc, pid)] = m
+        if reprinted:
+            reprinted.sort(key=lambda d: -d[1])
             return DuplicateVerdict(
                 kind="duplicate_of",
-                matches=tuple(DuplicateMatch(doc=d, similarity=s) for d, s in documents),
+                matches=tuple(DuplicateMatch(doc=d, similarity=s) for d, s in reprinted),
             )
         if copied:
             ranked = sorted(copied.items(), key=lambda item: -len(item[1]))
@@ -263,136 +238,169 @@ class DatasketchDedup:
             )
         return DuplicateVerdict()
 
-    def index_bytes(self) -> int:
-        """Signatures (uint32 per permutation) plus one band hash per band per item."""
-        per_item = self.num_perm * 4 + self.doc_lsh.b * (self.doc_lsh.r * 4)
-        return len(self.signatures) * per_item
+    def index_bytes(self) -> tuple[int, int | None]:
+        """A lower bound: uint32 signature values plus one 4-byte value per band row."""
+        lsh = self.doc_lsh
+        return len(self.signatures) * (self.num_perm * 4 + lsh.b * lsh.r * 4), None
 
 
-def _words(folded: str) -> list[str]:
-    import re
-
-    return re.findall(r"[^\W_]+", folded)
-
-
-def run_datasketch(articles: Sequence[Article], params: DedupParams):
-    baseline = DatasketchDedup(params)
-    verdicts = {}
+def run_interleaved(
+    articles: Sequence[Article], detectors: Sequence[Any]
+) -> list[tuple[dict[str, DuplicateVerdict], float]]:
+    """Each detector on each article in turn; CPU seconds per detector."""
+    verdicts: list[dict[str, DuplicateVerdict]] = [{} for _ in detectors]
+    seconds = [0.0] * len(detectors)
+    clock = time.process_time
     gc.collect()
-    start = time.process_time()
+    gc.disable()  # a collection would land on whichever detector happens to allocate
+    try:
+        for article in articles:
+            for i, detector in enumerate(detectors):
+                start = clock()
+                verdicts[i][article.doc] = detector.check(article)
+                seconds[i] += clock() - start
+    finally:
+        gc.enable()
+    return list(zip(verdicts, seconds, strict=True))
+
+
+def collect_hits(articles: Sequence[Article], params: DedupParams):
+    """plan/probe once, keeping each article's plan and non-empty hits for re-deciding."""
+    buckets: dict[str, bytes] = {}
+    kept = []
     for article in articles:
-        verdicts[article.doc] = baseline.check(article)
-    return verdicts, time.process_time() - start, baseline
+        signature = plan(article, params)
+        cache = ProbeCache()
+        hits = [
+            probe(
+                p,
+                buckets,
+                now=article.fetched_at,
+                horizon=HORIZON,
+                capacity=params.bucket_capacity,
+                source_repeats=params.source_repeats,
+                cache=cache,
+            )
+            for p in signature.probes
+        ]
+        kept.append((article, signature, [h for h in hits if h.matches]))
+    return kept
 
 
-# ---------------------------------------------------------------------------------------------
+def redecide(kept, params: DedupParams) -> dict[str, DuplicateVerdict]:
+    return {
+        article.doc: decide(article, signature, hits, params) for article, signature, hits in kept
+    }
 
 
-def _row(name: str, score: Score, rate: float, per_article: float, heap: float | None) -> str:
-    heap_text = f"{heap:8.0f}" if heap is not None else "       -"
-    return (
-        f"{name:<22} {score.doc_p:6.3f} {score.doc_r:6.3f} {score.pass_p:6.3f} {score.pass_r:6.3f}"
-        f" {rate:9.0f} {per_article:9.0f} {heap_text}"
+def mapping_bytes(buckets: MutableMapping[str, bytes]) -> tuple[int, int]:
+    """(bytes of keys + values, Python heap of the dict with its str and bytes objects)."""
+    payload = sum(len(k) + len(v) for k, v in buckets.items())
+    heap = sys.getsizeof(buckets) + sum(
+        sys.getsizeof(k) + sys.getsizeof(v) for k, v in buckets.items()
     )
+    return payload, heap
 
 
 def main(argv: Sequence[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--n", type=int, default=3000, help="articles to generate")
+    parser = argparse.ArgumentParser(description=(__doc__ or "").splitlines()[0])
+    parser.add_argument("--n", type=int, default=2500, help="articles to generate")
     parser.add_argument("--seed", type=int, default=7, help="corpus seed")
-    parser.add_argument("--sweep", action="store_true", help="also sweep shingle size and bands")
+    parser.add_argument(
+        "--sweep", action="store_true", help="also compare shingle sizes and band layouts"
+    )
     args = parser.parse_args(argv)
 
     params = DedupParams()
     corpus = generate_corpus(args.n, seed=args.seed)
     articles = _articles(corpus)
     truth = Truth(corpus, articles, params)
+    n = len(articles)
+    words = sum(len(a.text.split()) for a in articles) / n
     kinds = {k: sum(g.kind == k for g in corpus) for k in ("original", "reprint", "copy")}
     print(
-        f"corpus: {len(corpus)} articles {kinds}, exact copies {sum(g.exact for g in corpus)},"
-        f" copied passages {sum(len(v) for v in truth.copied.values())}"
+        f"corpus: {n} articles ({words:.0f} words each on average) {kinds},"
+        f" {sum(g.exact for g in corpus)} exact, {sum(len(v) for v in truth.copied.values())} copied passages"
     )
 
+    ours = Ours(params)
+    detectors = [
+        ours,
+        DatasketchDedup(params, shared_permutations=True),
+        DatasketchDedup(params, shared_permutations=False),
+    ]
+    results = run_interleaved(articles, detectors)
+    header = f"{'detector':<27} {'doc P':>6} {'doc R':>6} {'pas P':>6} {'pas R':>6} {'art/s':>7} {'x ours':>7} {'B/art':>6} {'heap/art':>8}"
+    print(header)
+    print("-" * len(header))
+    for detector, (verdicts, seconds) in zip(detectors, results, strict=True):
+        s = truth.score(verdicts)
+        payload, heap = detector.index_bytes()
+        heap_text = f"{heap / n:8.0f}" if heap is not None else "       -"
+        print(
+            f"{detector.name:<27} {s.doc_p:6.3f} {s.doc_r:6.3f} {s.pass_p:6.3f} {s.pass_r:6.3f}"
+            f" {n / seconds:7.0f} {seconds / results[0][1]:7.2f} {payload / n:6.0f} {heap_text}"
+        )
     fold_start = time.process_time()
     for article in articles:
         fold(article.text)
-    fold_seconds = time.process_time() - fold_start
-
-    ours, seconds, buckets = run_ours(articles, params)
-    payload, heap = mapping_bytes(buckets)
-    theirs, ds_seconds, baseline = run_datasketch(articles, params)
-    n = len(articles)
-    header = f"{'detector':<22} {'doc P':>6} {'doc R':>6} {'pas P':>6} {'pas R':>6} {'art/s':>9} {'B/article':>9} {'heap B/a':>8}"
-    print(header)
-    print("-" * len(header))
-    print(_row("backchannel", truth.score(ours), n / seconds, payload / n, heap / n))
+    fold_share = (time.process_time() - fold_start) / results[0][1]
     print(
-        _row(
-            "datasketch MinHashLSH",
-            truth.score(theirs),
-            n / ds_seconds,
-            baseline.index_bytes() / n,
-            None,
-        )
-    )
-    print(
-        f"speed-up {ds_seconds / seconds:.2f}x; fold() alone {n / fold_seconds:.0f} art/s"
-        f" ({fold_seconds / seconds:.0%} of ours); index keys {len(buckets)};"
-        f" datasketch bytes = signatures + band hashes only (a lower bound)"
+        f"(x ours = its time / ours; fold() is {fold_share:.0%} of ours; B/art for datasketch counts"
+        f" signatures and band values only; ours is {payload_per_kword(ours, articles):.0f} B per 1000 words)"
     )
 
     kept = collect_hits(articles, params)
-    print("\nthreshold curve (default bands): doc threshold -> P/R | passage threshold -> P/R")
-    for doc_t, pass_t in (
-        (0.3, 0.2),
-        (0.4, 0.25),
-        (0.5, 0.3),
-        (0.5, 0.35),
-        (0.6, 0.4),
-        (0.7, 0.5),
-        (0.8, 0.6),
-    ):
-        s = truth.score(
-            redecide(kept, replace(params, document_threshold=doc_t, passage_threshold=pass_t))
-        )
-        print(
-            f"  doc {doc_t:.2f}: {s.doc_p:.3f}/{s.doc_r:.3f}   passage {pass_t:.2f}: {s.pass_p:.3f}/{s.pass_r:.3f}"
-        )
-
+    print("\nthreshold curve at the default bands (precision/recall):")
+    print(f"  document Jaccard (containment >= {params.document_containment:.2f}):", end="")
+    for t in (0.3, 0.4, 0.5, 0.6, 0.7):
+        s = truth.score(redecide(kept, replace(params, document_threshold=t)))
+        print(f"  {t:.1f} {s.doc_p:.3f}/{s.doc_r:.3f}", end="")
+    print("\n  passage Jaccard:", end="")
+    for t in (0.3, 0.35, 0.4, 0.45, 0.5, 0.6):
+        s = truth.score(redecide(kept, replace(params, passage_threshold=t)))
+        print(f"  {t:.2f} {s.pass_p:.3f}/{s.pass_r:.3f}", end="")
+    print()
     if args.sweep:
         sweep(articles, truth, params)
 
 
+def payload_per_kword(ours: Ours, articles: Sequence[Article]) -> float:
+    words = sum(len(a.text.split()) for a in articles)
+    return mapping_bytes(ours.buckets)[0] / words * 1000
+
+
 def sweep(articles: Sequence[Article], truth: Truth, params: DedupParams) -> None:
-    print("\nsweep: k, doc b x r, passage b x r -> doc P/R, passage P/R, B/article, art/s")
-    configs = [
-        dict(shingle_words=k, doc_bands=db, doc_rows=dr, passage_bands=pb, passage_rows=pr)
-        for k in (3, 4, 5)
-        for db, dr in ((8, 2),)
-        for pb, pr in ((6, 1),)
-    ] + [
-        dict(shingle_words=4, doc_bands=db, doc_rows=dr, passage_bands=pb, passage_rows=pr)
+    """Shingle size and band layouts at the default thresholds."""
+    print(
+        "\nsweep: k, doc bands x rows, passage bands x rows -> doc P/R, passage P/R, B/article, probes/article"
+    )
+    layouts = [dict(shingle_words=k) for k in (3, 4, 5)] + [
+        dict(doc_bands=db, doc_rows=dr, passage_bands=pb, passage_rows=pr)
         for db, dr, pb, pr in (
-            (4, 2, 6, 1),
-            (8, 3, 6, 1),
-            (12, 2, 6, 1),
-            (8, 2, 4, 1),
-            (8, 2, 8, 1),
+            (4, 2, 8, 2),
             (8, 2, 8, 2),
-            (8, 2, 12, 2),
-            (8, 2, 6, 2),
+            (6, 3, 8, 2),
+            (6, 2, 6, 2),
+            (6, 2, 10, 2),
+            (6, 2, 8, 1),
+            (6, 2, 12, 3),
         )
     ]
-    for config in configs:
-        variant = replace(params, **config)
-        verdicts, seconds, buckets = run_ours(articles, variant)
-        s = truth.score(verdicts)
-        payload, _ = mapping_bytes(buckets)
-        n = len(articles)
+    n = len(articles)
+    for layout in layouts:
+        variant = replace(params, **layout)
+        kept = collect_hits(articles, variant)
+        s = truth.score(redecide(kept, variant))
+        ours = Ours(variant)
+        for article in articles:
+            ours.check(article)
+        probes = sum(len(signature.probes) for _, signature, _ in kept) / n
         print(
             f"  k={variant.shingle_words} doc {variant.doc_bands}x{variant.doc_rows}"
             f" passage {variant.passage_bands}x{variant.passage_rows}:"
-            f" {s.doc_p:.3f}/{s.doc_r:.3f}  {s.pass_p:.3f}/{s.pass_r:.3f}  {payload / n:6.0f}  {n / seconds:6.0f}"
+            f" {s.doc_p:.3f}/{s.doc_r:.3f}  {s.pass_p:.3f}/{s.pass_r:.3f}"
+            f"  {ours.index_bytes()[0] / n:5.0f}  {probes:4.0f}"
         )
 
 

@@ -4,6 +4,7 @@ from agents.dedup.core import check, decide, plan, probe, split_passages, sweep
 from agents.dedup.index import ProbeCache
 from agents.dedup.params import DedupParams
 from agents.dedup.probes import (
+    ArticleSketch,
     BandHit,
     BandMatch,
     BandProbe,
@@ -13,6 +14,7 @@ from agents.dedup.probes import (
 )
 
 __all__ = [
+    "ArticleSketch",
     "BandHit",
     "BandMatch",
     "BandProbe",

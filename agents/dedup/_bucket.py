@@ -1,13 +1,13 @@
 """Byte layouts of the band index: bucket entries, doc records and passage sketches.
 
-A bucket (key: 8-character band key) is a run of 13-byte entries, oldest first::
+A bucket (key: 8-character band key) is a run of 12-byte entries, oldest first::
 
     doc hash (6 bytes) | passage id (1 byte, 255 = whole document) | fetched_at (uint32 s, BE)
-    | source hash (uint16)
+    | source hash (1 byte)
 
 The source hash lets a probe see that a passage keeps coming from one outlet (its footer or
 house boilerplate) without resolving any doc. Storing a 6-byte hash instead of the doc id
-keeps an entry at 13 bytes whatever the id's
+keeps an entry at 12 bytes whatever the id's
 length (feed guids and URLs run to 100 characters). What a match needs beyond the entry is
 written once per mapping rather than once per band:
 
@@ -35,6 +35,7 @@ __all__ = [
     "Entry",
     "decode_doc",
     "doc_key",
+    "doc_name",
     "encode_doc",
     "iter_entries",
     "record_time",
@@ -42,7 +43,7 @@ __all__ = [
     "source_hash",
 ]
 
-ENTRY = struct.Struct(">6sBIH")
+ENTRY = struct.Struct(">6sBIB")
 DOC_PASSAGE = 255
 _HEAD = struct.Struct(">IHB")
 ID_PREFIX = "i:"
@@ -59,22 +60,24 @@ def iter_entries(value: bytes) -> Iterator[Entry]:
 
 
 def source_hash(source: str) -> int:
-    """16-bit hash of an outlet name: enough to tell one outlet's repeats from others'."""
-    return zlib.crc32(source.encode("utf-8")) & 0xFFFF
+    """8-bit hash of an outlet name: tells one outlet's repeats from others' (two outlets
+    share a value 1 time in 256, which only matters when both repeat the same passage)."""
+    return zlib.crc32(source.encode("utf-8")) & 0xFF
 
 
-def _b64(doc: bytes) -> str:
+def doc_name(doc: bytes) -> str:
+    """The 8-character text form of a doc hash, as record keys spell it."""
     return binascii.b2a_base64(doc, newline=False).decode("ascii")
 
 
-def doc_key(doc: bytes) -> str:
-    """Mapping key of the doc record for doc hash ``doc``."""
-    return ID_PREFIX + _b64(doc)
+def doc_key(name: str) -> str:
+    """Mapping key of the doc record for a doc hash (``doc_name`` form)."""
+    return ID_PREFIX + name
 
 
-def sketch_key(doc: bytes, passage_id: int) -> str:
-    """Mapping key of one passage's sketch."""
-    return f"{SKETCH_PREFIX}{_b64(doc)}{passage_id:02x}"
+def sketch_key(name: str, passage_id: int) -> str:
+    """Mapping key of one passage's sketch (doc hash in ``doc_name`` form)."""
+    return f"{SKETCH_PREFIX}{name}{passage_id:02x}"
 
 
 def encode_doc(doc: str, fetched_at: int, shingles: int, sketch: bytes) -> bytes:

@@ -12,7 +12,8 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from agents.dedup import decide, probe
+from agents.dedup import ProbeCache, decide, probe
+
 from agents.dedup.gather import DedupMessage, HitBatch, ProbeBatch, gather
 from streams.app import AppContext
 from streams.codec import decode
@@ -32,6 +33,7 @@ def register(ctx: AppContext) -> None:
         async for event in stream.events():
             async with ctx.guard("dedup", event):
                 batch = decode(ProbeBatch, event.value)
+                cache = ProbeCache()  # one per batch: records change between batches
                 hits = tuple(
                     probe(
                         p,
@@ -39,6 +41,8 @@ def register(ctx: AppContext) -> None:
                         now=p.fetched_at,
                         horizon=horizon,
                         capacity=params.bucket_capacity,
+                        source_repeats=params.source_repeats,
+                        cache=cache,
                     )
                     for p in batch.probes
                 )

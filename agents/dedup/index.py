@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 from agents.dedup import _bucket
 from agents.dedup._fingerprint import doc_hash
 from agents.dedup.params import DedupParams
-from agents.dedup.probes import BandHit, BandMatch, BandProbe
+from agents.dedup.probes import ArticleSketch, BandHit, BandMatch, BandProbe
 
 __all__ = ["ProbeCache", "probe", "sweep"]
 
@@ -37,15 +37,35 @@ class ProbeCache:
 
     A reprint shares dozens of bands with each earlier version, so the same entry recurs in
     many buckets; resolving it once per batch is most of what makes ``check`` fast.
-    ``check`` uses one per article; a Kafka agent may use one per ``stream.take`` batch.
-    Never keep one longer than a batch: records change between batches.
+    ``check`` uses one per article; a Kafka agent may use one per batch of probes. A cache
+    belongs to one mapping (it remembers which records it already wrote there) and to one
+    batch: records change between batches.
     """
 
-    __slots__ = ("_docs", "_matches", "_remembered", "_seconds")
+    __slots__ = (
+        "_article",
+        "_clock",
+        "_docs",
+        "_identity",
+        "_matches",
+        "_moments",
+        "_names",
+        "_records",
+        "_remembered",
+        "_seconds",
+        "_sources",
+    )
 
     def __init__(self) -> None:
+        self._article: ArticleSketch | None = None
+        self._identity = (b"", 0, 0)
+        self._clock: tuple[datetime, timedelta, int] | None = None
         self._docs: dict[str, bytes] = {}
+        self._names: dict[bytes, str] = {}
+        self._sources: dict[str, int] = {}
         self._seconds: dict[datetime, int] = {}
+        self._moments: dict[int, datetime] = {}
+        self._records: dict[bytes, tuple[str, int, str] | None] = {}
         self._matches: dict[tuple[bytes, int, int], BandMatch | None] = {}
         self._remembered: set[tuple[bytes, int | None, int]] = set()
 
@@ -55,10 +75,60 @@ class ProbeCache:
             found = self._docs[doc] = doc_hash(doc)
         return found
 
+    def identity(self, article: ArticleSketch) -> tuple[bytes, int, int]:
+        """``(doc hash, fetched_at seconds, source hash)`` of the probing article."""
+        if article is not self._article:  # probes of one article share one ArticleSketch
+            self._article = article
+            self._identity = (
+                self.doc_hash(article.doc),
+                self.seconds(article.fetched_at),
+                self.source(article.source),
+            )
+        return self._identity
+
+    def cutoff(self, now: datetime, horizon: timedelta) -> int:
+        """``now - horizon`` in seconds: entries fetched before it have expired."""
+        clock = self._clock
+        if clock is None or clock[0] is not now or clock[1] != horizon:
+            clock = self._clock = (now, horizon, _seconds(now - horizon))
+        return clock[2]
+
+    def name(self, doc: bytes) -> str:
+        found = self._names.get(doc)
+        if found is None:
+            found = self._names[doc] = _bucket.doc_name(doc)
+        return found
+
+    def source(self, source: str) -> int:
+        found = self._sources.get(source)
+        if found is None:
+            found = self._sources[source] = _bucket.source_hash(source)
+        return found
+
     def seconds(self, moment: datetime) -> int:
         found = self._seconds.get(moment)
         if found is None:
             found = self._seconds[moment] = _seconds(moment)
+        return found
+
+    def moment(self, seconds: int) -> datetime:
+        found = self._moments.get(seconds)
+        if found is None:
+            found = self._moments[seconds] = datetime.fromtimestamp(seconds, UTC)
+        return found
+
+    def record(
+        self, buckets: MutableMapping[str, bytes], doc: bytes
+    ) -> tuple[str, int, str] | None:
+        """``(doc id, distinct shingles, doc sketch)`` of a doc hash, or None if gone."""
+        if doc in self._records:
+            return self._records[doc]
+        value = buckets.get(_bucket.doc_key(self.name(doc)))
+        found = None
+        if value is not None:
+            _, shingles, sketch, doc_id = _bucket.decode_doc(value)
+            found = (doc_id, shingles, binascii.b2a_base64(sketch, newline=False).decode("ascii"))
+        self._records[doc] = found
         return found
 
 
@@ -83,18 +153,18 @@ def probe(
     by a 6-byte hash. ``cache``: see ``ProbeCache``.
     """
     batch = ProbeCache() if cache is None else cache
-    me = batch.doc_hash(band_probe.doc)
-    when = batch.seconds(band_probe.fetched_at)
-    cutoff = batch.seconds(now - horizon)
-    source = _bucket.source_hash(band_probe.source)
-    passage = _bucket.DOC_PASSAGE if band_probe.passage_id is None else band_probe.passage_id
+    me_sketch = band_probe.article
+    me, when, source = batch.identity(me_sketch)
+    cutoff = batch.cutoff(now, horizon)
+    passage = band_probe.passage
+    pid = _bucket.DOC_PASSAGE if passage is None else passage.passage_id
     key = band_probe.band_key
     value = buckets.get(key)
     earlier: list[_bucket.Entry] = []
     common = False
     if value is None:  # most buckets: text nobody published before
         if when >= cutoff:
-            buckets[key] = _bucket.ENTRY.pack(me, passage, when, source)
+            buckets[key] = _bucket.ENTRY.pack(me, pid, when, source)
             _remember(buckets, me, band_probe, when, batch)
     else:
         live: list[_bucket.Entry] = []
@@ -111,11 +181,11 @@ def probe(
             if entry[2] <= when:
                 earlier.append(entry)
         common = len(live) >= capacity or (
-            band_probe.level == "passage" and 0 < source_repeats <= same_source
+            passage is not None and 0 < source_repeats <= same_source
         )
         inserted = not present and not common and when >= cutoff
         if inserted:
-            live.append((me, passage, when, source))
+            live.append((me, pid, when, source))
         if len(live) * _bucket.ENTRY.size != len(value):
             if live:
                 buckets[key] = b"".join(_bucket.ENTRY.pack(*entry) for entry in live)
@@ -123,13 +193,13 @@ def probe(
                 del buckets[key]
         if inserted:
             _remember(buckets, me, band_probe, when, batch)
+    # A common passage bucket is ignored by ``decide``: skip resolving its entries.
+    resolve = earlier and not (common and passage is not None)
     return BandHit(
-        doc=band_probe.doc,
-        band_key=key,
+        doc=me_sketch.doc,
         level=band_probe.level,
-        passage_id=band_probe.passage_id,
-        band=band_probe.band,
-        matches=tuple(_resolve(buckets, earlier, batch)) if earlier else (),
+        passage_id=None if passage is None else passage.passage_id,
+        matches=tuple(_resolve(buckets, earlier, batch)) if resolve else (),
         common=common,
     )
 
@@ -145,17 +215,18 @@ def _remember(
     done = batch._remembered
     if (me, None, when) not in done:
         done.add((me, None, when))
-        key = _bucket.doc_key(me)
+        key = _bucket.doc_key(batch.name(me))
         record = buckets.get(key)
         if record is None or _bucket.record_time(record) < when:
-            sketch = binascii.a2b_base64(band_probe.doc_sketch)
-            buckets[key] = _bucket.encode_doc(band_probe.doc, when, band_probe.shingles, sketch)
-    pid = band_probe.passage_id
-    if pid is not None and (me, pid, when) not in done:
-        done.add((me, pid, when))
-        key = _bucket.sketch_key(me, pid)
+            article = band_probe.article
+            sketch = binascii.a2b_base64(article.sketch)
+            buckets[key] = _bucket.encode_doc(article.doc, when, article.shingles, sketch)
+    passage = band_probe.passage
+    if passage is not None and (me, passage.passage_id, when) not in done:
+        done.add((me, passage.passage_id, when))
+        key = _bucket.sketch_key(batch.name(me), passage.passage_id)
         if key not in buckets:
-            buckets[key] = binascii.a2b_base64(band_probe.sketch)
+            buckets[key] = binascii.a2b_base64(passage.sketch)
 
 
 def _resolve(
@@ -169,30 +240,35 @@ def _resolve(
         if ref in memo:
             match = memo[ref]
         else:
-            match = memo[ref] = _match_of(buckets, doc, passage, when)
+            match = memo[ref] = _match_of(buckets, doc, passage, when, batch)
         if match is not None:
             out.append(match)
     return out
 
 
 def _match_of(
-    buckets: MutableMapping[str, bytes], doc: bytes, passage: int, when: int
+    buckets: MutableMapping[str, bytes], doc: bytes, passage: int, when: int, batch: ProbeCache
 ) -> BandMatch | None:
-    record = buckets.get(_bucket.doc_key(doc))
+    record = batch.record(buckets, doc)
     sketch = b""
     if passage != _bucket.DOC_PASSAGE:
-        sketch = buckets.get(_bucket.sketch_key(doc, passage), b"")
+        sketch = buckets.get(_bucket.sketch_key(batch.name(doc), passage), b"")
     if record is None or (passage != _bucket.DOC_PASSAGE and not sketch):
         # Swept, or lost with a partition's state: the entry cannot be scored.
         logger.debug("dedup record missing", extra={"stage": "dedup"})
         return None
-    _, shingles, doc_sketch, doc_id = _bucket.decode_doc(record)
+    doc_id, shingles, doc_sketch = record
+    if passage == _bucket.DOC_PASSAGE:
+        return BandMatch(
+            doc=doc_id, passage_id=None, fetched_at=batch.moment(when), doc_sketch=doc_sketch,
+            shingles=shingles,
+        )  # fmt: skip
     return BandMatch(
         doc=doc_id,
+        passage_id=passage,
+        fetched_at=batch.moment(when),
+        doc_sketch=doc_sketch,
         shingles=shingles,
-        passage_id=None if passage == _bucket.DOC_PASSAGE else passage,
-        fetched_at=datetime.fromtimestamp(when, UTC),
-        doc_sketch=binascii.b2a_base64(doc_sketch, newline=False).decode("ascii"),
         sketch=binascii.b2a_base64(sketch, newline=False).decode("ascii"),
     )
 
@@ -202,7 +278,9 @@ def sweep(buckets: MutableMapping[str, bytes], *, now: datetime, horizon: timede
 
     ``probe`` expires only the buckets it touches, and most buckets (unique text) are never
     touched again, so a periodic sweep is what bounds the index: one pass over the mapping,
-    about once per tenth of the horizon. A passage sketch goes with its doc record.
+    about once per tenth of the horizon. A passage sketch goes with its doc record. In Faust,
+    a table write lands in the partition of the event being processed, so sweep a
+    partition's keys from that partition's events (not from a timer).
     """
     cutoff = _seconds(now - horizon)
     changed = 0

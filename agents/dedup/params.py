@@ -24,9 +24,9 @@ class DedupParams:
 
     Similarities are Jaccard similarities of word ``shingle_words``-grams of the folded text.
     LSH bands (``*_bands`` x ``*_rows`` MinHash values) only nominate candidates: a band
-    collides with probability ``s**rows``. The similarity itself is estimated from 4-bit
-    sketches (``doc_sketch``/``passage_sketch`` further MinHash values, 4 bits each; Li and
-    Koenig's b-bit MinHash): equal nibbles ``m`` give ``s = (m - 1/16) / (15/16)``.
+    collides with probability ``s**rows``. The similarity itself is estimated from 2-bit
+    sketches (``doc_sketch``/``passage_sketch`` further MinHash values, 2 bits each; Li and
+    Koenig's b-bit MinHash): a share ``m`` of equal values gives ``s = (m - 1/4) / (3/4)``.
     ``duplicate_of`` also needs ``document_containment`` of this article's shingles to lie
     in the earlier one (estimated from Jaccard and both set sizes): a trimmed reprint
     passes, an article that wraps copied passages in as much new text does not.
@@ -42,15 +42,15 @@ class DedupParams:
     """
 
     shingle_words: int = 4
-    doc_bands: int = 8
+    doc_bands: int = 6
     doc_rows: int = 2
     passage_bands: int = 8
     passage_rows: int = 2
-    doc_sketch: int = 64
-    passage_sketch: int = 64
+    doc_sketch: int = 128
+    passage_sketch: int = 128
     document_threshold: float = 0.4
     document_containment: float = 0.55
-    passage_threshold: float = 0.45
+    passage_threshold: float = 0.4
     min_passage_words: int = 12
     max_passage_words: int = 90
     max_passages: int = 250
@@ -66,8 +66,9 @@ class DedupParams:
         for name in ("doc_bands", "doc_rows", "passage_bands", "passage_rows"):
             if not 1 <= getattr(self, name) <= 64:
                 raise ValueError(f"{name}={getattr(self, name)} must be within 1..64")
-        if self.passage_sketch > self.doc_sketch or self.passage_sketch % 2 or self.doc_sketch % 2:
-            raise ValueError("sketch sizes must be even, with passage_sketch <= doc_sketch")
+        for name in ("doc_sketch", "passage_sketch"):
+            if not 4 <= getattr(self, name) <= 1020 or getattr(self, name) % 4:
+                raise ValueError(f"{name}={getattr(self, name)} must be a multiple of 4, 4..1020")
         if not 0 < self.document_threshold <= 1 or not 0 < self.passage_threshold <= 1:
             raise ValueError("document_threshold and passage_threshold must be in (0, 1]")
         if not 1 <= self.max_passages <= 255:
@@ -91,4 +92,4 @@ class DedupParams:
     @property
     def permutations(self) -> int:
         """MinHash values per signature: band values, then sketch values."""
-        return self.band_values + self.doc_sketch
+        return self.band_values + max(self.doc_sketch, self.passage_sketch)
