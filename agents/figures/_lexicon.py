@@ -102,17 +102,21 @@ class Lexicon:
     modifier_stems: tuple[tuple[str, str], ...]  # "فلسطين*" -> (stem, canonical adjective)
     triggers: frozenset[str]
     max_gap_words: int  # unknown words allowed between a "before" category word and its count
+    starts: frozenset[str]  # every word that starts an entry (keys of forms and phrases)
 
     def match(self, tokens: list[Token]) -> list[list[Match]]:
         """Matches starting at each token; only the longest at each start (ties all kept)."""
-        out: list[list[Match]] = []
         n_tokens = len(tokens)
         single = self.forms.get
         first = self.phrases.get
         new = tuple.__new__
-        texts = [t.text for t in tokens]
-        for i, text in enumerate(texts):
-            best: list[Match] = []
+        texts = [t[0] for t in tokens]
+        out: list[list[Match]] = [[] for _ in texts]
+        # Most words of a sentence start no entry: one set test each finds the few that do.
+        starts = self.starts
+        for i in [i for i, text in enumerate(texts) if text in starts]:
+            text = texts[i]
+            best = out[i]
             seconds = first(text)
             if seconds is not None and i + 1 < n_tokens:
                 second = texts[i + 1]
@@ -133,7 +137,6 @@ class Lexicon:
             if not best:
                 for entry, prefix in single(text, ()):
                     best.append(new(Match, (i, i + 1, entry.role, entry.value, prefix)))
-            out.append(best)
         return out
 
     def modifier(self, word: str) -> str | None:
@@ -342,6 +345,7 @@ def _compile(files: list[tuple[str, int, Mapping[str, Any]]], quick: QuickFold) 
         modifier_stems=tuple(stems),
         triggers=frozenset(triggers),
         max_gap_words=max(_gap(data) for _, _, data in files),
+        starts=frozenset(forms) | frozenset(phrases),
     )
 
 

@@ -19,7 +19,7 @@ from agents.figures._context import attribution, nearest_source
 from agents.figures._lexicon import FigureLexicons, Lexicon, load_lexicons
 from agents.figures._prefilter import QuickFold
 from agents.figures._sentence import Sentence
-from agents.normalize.text import fold, split_sentences
+from agents.normalize.text import fold
 from streams.records import Article, FigureCategory, FigureMention
 
 __all__ = ["FigureLexicons", "extract_figures", "load_lexicons", "series_key"]
@@ -90,23 +90,49 @@ def _candidate_sentences(text: str, lexicon: Lexicon, quick_fold: QuickFold) -> 
     sentences as splitting the whole text.
     """
     quick = quick_fold(text)
-    if not lexicon.is_candidate(quick.split()):
+    found = lexicon.triggers.intersection(quick.split())
+    if not found:
         return
     for line, quick_line in zip(text.split("\n"), quick.split("\n"), strict=True):
-        if lexicon.is_candidate(quick_line.split()):
-            yield from _rejoin(split_sentences(line))
+        # A substring test first: most lines hold none of the triggers the article holds.
+        if any(word in quick_line for word in found) and lexicon.is_candidate(quick_line.split()):
+            yield from _rejoin(_split_line(line))
+
+
+# Where ``split_sentences`` cuts a line: after an end mark followed by a space, or after
+# ".", "!", "؟" glued to the next word. Searched for directly (a leading character class lets
+# ``re`` skip ahead), which is ~10x faster than splitting with the lookbehind pattern.
+_CUT = re.compile(r"[.!?؟።](?=\s)|[.؟!](?=[^\s\d.\"'”»)\]])")
+
+
+def _split_line(line: str) -> list[str]:
+    """``split_sentences(line)`` for a line without line breaks (same sentences, faster)."""
+    out: list[str] = []
+    start = 0
+    for m in _CUT.finditer(line):
+        piece = line[start : m.end()].strip()
+        if piece:
+            out.append(piece)
+        start = m.end()
+    piece = line[start:].strip()
+    if piece:
+        out.append(piece)
+    return out
 
 
 _ABBREVIATION = re.compile(
     r"\b(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|Mr|Mrs|Ms|Dr|Gen|Col|Sgt|St|No|U\.S|U\.N)\.$"
 )
+_ABBREVIATION_TAIL = 8
 
 
 def _rejoin(sentences: list[str]) -> list[str]:
     """Undo splits after abbreviations ("since Oct. 7 has risen to 200" is one sentence)."""
     out: list[str] = []
     for sentence in sentences:
-        if out and _ABBREVIATION.search(out[-1]):
+        # An abbreviation is at most 5 characters ending the sentence: search only its tail
+        # (``\b`` still sees the character before ``pos``).
+        if out and _ABBREVIATION.search(out[-1], max(len(out[-1]) - _ABBREVIATION_TAIL, 0)):
             out[-1] = f"{out[-1]} {sentence}"
         else:
             out.append(sentence)

@@ -57,7 +57,7 @@ def detect_language(
     # Counted in C (str.count, numpy) rather than a Python loop per character: ~15x faster.
     persian = sum(sample.count(ch) for ch in _PERSIAN_ONLY)
     arabic = sum(sample.count(ch) for ch in _ARABIC_ONLY)
-    codes = np.frombuffer(sample.encode("utf-32-le"), dtype=np.uint32)
+    codes = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     arabic_script = int(np.count_nonzero((codes >= _ARABIC_BLOCK[0]) & (codes <= _ARABIC_BLOCK[1])))
     lowered = codes | 0x20  # ASCII letters: a-z after setting the case bit
     latin = int(np.count_nonzero((lowered >= ord("a")) & (lowered <= ord("z")) & (codes < 0x80)))

@@ -95,11 +95,13 @@ for _code, _target in _FOLD_TABLE.items():
 
 
 def _translate(text: str) -> str:
-    codes = np.frombuffer(text.encode("utf-32-le"), dtype=np.uint32)
+    # surrogatepass: a lone surrogate (broken input) folds to itself, as str.translate does.
+    codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
     if codes.size == 0 or int(codes.max()) >= 0x10000:  # beyond the BMP (emoji): rare
         return text.translate(_FOLD_TABLE)
     mapped = _LUT[codes]
-    folded: str = mapped[mapped != _DROP].tobytes().decode("utf-32-le")
+    folded: str = mapped[mapped != _DROP].tobytes().decode("utf-32-le", "surrogatepass")
+
     return folded
 
 

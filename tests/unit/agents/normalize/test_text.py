@@ -82,7 +82,8 @@ def _reference_fold(text: str) -> str:
 
 
 def test_vectorised_fold_equals_reference_on_every_bmp_character() -> None:
-    chars = (chr(c) for c in range(0x10000) if not 0xD800 <= c <= 0xDFFF)
+    chars = (chr(c) for c in range(0x10000))  # lone surrogates included: broken input happens
+
     assert [c for c in chars if fold(c) != _reference_fold(c)] == []
 
 
