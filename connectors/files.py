@@ -105,13 +105,23 @@ async def watch_dir(
     written is not read half-way. After its articles are yielded it is recorded in ``seen`` as
     ``absolute path -> b"mtime_ns:size"`` (a later change re-reads it; a deleted file's key is
     dropped). A file that cannot be read goes to ``on_problem`` (or the log) and is recorded
-    anyway, so it is not retried until it changes. ``seen`` is touched only on the event-loop
-    thread (a SQLite mapping may not cross threads). Runs until cancelled.
+    anyway, so it is not retried until it changes. A missing directory is reported once and
+    watched for until it (re)appears. ``seen`` is touched only on the event-loop thread (a
+    SQLite mapping may not cross threads). Runs until cancelled.
     """
     root = path.resolve()
     prefix = str(root) + os.sep
+    missing = False
     while True:
-        listing = await asyncio.to_thread(_listing, root)
+        try:
+            listing = await asyncio.to_thread(_listing, root)
+        except SourceError as exc:  # unmounted or removed: say so once, keep looking
+            if not missing:
+                _report(exc, str(root), on_problem)
+            missing = True
+            await sleep(interval)
+            continue
+        missing = False
         now = clock()
         present: set[str] = set()
         for name, signature, mtime in listing:

@@ -47,7 +47,6 @@ report, so it is bounded; 500 points cost 4-19 ms and 85 KB per report, 50 cost 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class Resources:
-
     """Loaded, read-only data every worker needs: knowledge base, lexicons, parameters."""
 
     kb: KnowledgeBase

@@ -13,7 +13,6 @@ from dataclasses import replace
 from typing import Any
 
 from agents.dedup import ProbeCache, decide, probe
-
 from agents.dedup.gather import DedupMessage, HitBatch, ProbeBatch, gather
 from streams.app import AppContext
 from streams.codec import decode

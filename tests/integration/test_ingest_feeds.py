@@ -45,7 +45,7 @@ def feed_server() -> Iterator[tuple[str, _Feed]]:
     feed = _Feed()
 
     class Handler(http.server.BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's naming
+        def do_GET(self) -> None:
             body = feed.body() if self.path == "/feed.xml" else b""
             self.send_response(200 if body else 404)
             self.send_header("Content-Type", "application/rss+xml")

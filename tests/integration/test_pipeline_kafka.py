@@ -190,3 +190,26 @@ def test_kcat_reads_the_events_topic(pipeline_run: dict) -> None:
     calls = [p for p in payloads if {a["name"] for a in p["actors"]} == {RAISI, STORE}]
     assert [p["kind"] for p in calls] == ["event.new", "event.updated"]
     assert all(any(h == "ce_type" for h in r.get("headers", [])[::2]) for r in rows)
+
+
+def _final_events(events: list[Event]) -> set[tuple[str, str, frozenset[str], bool]]:
+    """Each event's last update as (key, type, reporting docs, directed)."""
+    last: dict[str, Event] = {}
+    for event in events:
+        last[event.event_id] = event
+    return {(e.event_key, e.type.value, frozenset(m.doc for m in e.mentions), e.directed) for e in last.values()}
+
+
+def test_embedded_and_kafka_runtimes_give_the_same_events(pipeline_run: dict, seeds_dir_module: Path) -> None:
+    from datetime import UTC, datetime
+
+    from connectors.files import read_paths
+    from streams.embedded import EmbeddedPipeline
+    from streams.settings import Settings
+    from streams.steps import Resources
+
+    pipeline = EmbeddedPipeline(Resources.load(Settings()))
+    embedded = [e for r in pipeline.process_all(read_paths([seeds_dir_module], fetched_at=datetime.now(UTC))) for e in r.events]
+    kafka = [e for e in pipeline_run["events"] if not any(m.doc == "after-poison-ar" for m in e.mentions)]
+    assert _final_events(kafka) == _final_events(embedded)
+    assert len(_final_events(embedded)) >= 15

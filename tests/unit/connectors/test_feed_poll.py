@@ -123,7 +123,7 @@ async def test_a_slow_feed_does_not_hold_up_the_others(
     feed_server.route(base + "/slow", Reply(body=rss([story(9)]), delay=20))
     feed_server.route(base + "/a", Reply(body=rss([story(1)])))
     feed_server.route(base + "/b", Reply(body=rss([story(2), story(3)])))
-    client = make_client(limits=replace(TEST_LIMITS, read_timeout_seconds=0.5))
+    client = make_client(limits=replace(TEST_LIMITS, read_timeout_seconds=1.5))
     feeds = [_feed(feed_server.url(base + p), name=p[1:]) for p in ("/slow", "/a", "/b")]
     slow, a, b = await asyncio.gather(
         *(poll_feed(f, None, client, now=NOW, policy=NO_PAGES) for f in feeds)

@@ -126,6 +126,19 @@ async def test_deleted_files_are_forgotten(tmp_path: Path) -> None:
         assert seen == {}
 
 
+@pytest.mark.asyncio
+async def test_a_missing_directory_is_reported_once_and_awaited(tmp_path: Path) -> None:
+    later = tmp_path / "mounted-later"
+    async with watching(later, {}) as (got, problems, scans):
+        await scans.again()
+        assert [p.reason for p in problems] == ["source"]  # once, not once per scan
+        assert "not a directory" in problems[0].message
+        later.mkdir()
+        (later / "x.txt").write_text("arrived")
+        await scans.again()
+        assert [a.text for a in got] == ["arrived"]
+
+
 def test_read_paths_still_reads_jsonl(tmp_path: Path) -> None:
     (tmp_path / "x.jsonl").write_text('{"text": "t", "published": "2024-05-06T08:00:00+00:00"}\n')
     (article,) = read_paths([tmp_path], fetched_at=NOW)

@@ -6,7 +6,14 @@ import itertools
 from datetime import UTC, datetime, timedelta
 
 from agents.dedup import DedupParams, check, decide, plan, probe
-from agents.dedup.gather import DedupMessage, HitBatch, PendingArticle, band_partition, batch_probes, gather
+from agents.dedup.gather import (
+    DedupMessage,
+    HitBatch,
+    PendingArticle,
+    band_partition,
+    batch_probes,
+    gather,
+)
 from agents.normalize import normalize
 from streams.records import RawArticle
 
