@@ -119,6 +119,7 @@ async def _read(
     topics: list[str],
     until: Callable[[dict[str, list[Message]]], bool],
     timeout: float,
+    settle: float = 0.0,
 ) -> dict[str, list[Message]]:
     consumer = AIOKafkaConsumer(
         *topics,
@@ -131,9 +132,17 @@ async def _read(
     await consumer.start()
     seen: dict[str, list[Message]] = {t: [] for t in topics}
     deadline = time.monotonic() + timeout
+    quiet_since: float | None = None
     try:
-        while time.monotonic() < deadline and not until(seen):
+        while time.monotonic() < deadline:
+            if until(seen):
+                # Keep reading until nothing new arrived for ``settle`` seconds.
+                quiet_since = quiet_since or time.monotonic()
+                if time.monotonic() - quiet_since >= settle:
+                    break
             batch = await consumer.getmany(timeout_ms=500)
+            if any(batch.values()):
+                quiet_since = None
             for tp, records in batch.items():
                 for r in records:
                     seen[tp.topic].append(
@@ -149,9 +158,11 @@ def read_topics(
     topics: list[str],
     until: Callable[[dict[str, list[Message]]], bool],
     timeout: float = 90.0,
+    settle: float = 0.0,
 ) -> dict[str, list[Message]]:
-    """Consume ``topics`` from the beginning until ``until(seen)`` is true or ``timeout``."""
-    return asyncio.run(_read(broker, topics, until, timeout))
+    """Consume ``topics`` from the start until ``until(seen)`` holds and ``settle`` s pass quietly."""
+    return asyncio.run(_read(broker, topics, until, timeout, settle))
+
 
 
 def decode_all(cls: type, messages: list[Message]) -> list[Any]:

@@ -75,7 +75,8 @@ def pipeline_run(
             after = [e for e in events if any(m.doc == "after-poison-ar" for m in e.mentions)]
             return bool(seen[names[Topic.DEAD_LETTERS]]) and len(raisi) >= 2 and bool(after)
 
-        seen = read_topics(kafka_broker, list(names.values()), done, timeout=120)
+        seen = read_topics(kafka_broker, list(names.values()), done, timeout=120, settle=8)
+
         assert worker.alive(), f"worker died:\n{worker.log_tail()}"
         yield {
             "prefix": prefix,
