@@ -139,9 +139,12 @@ async def update_consumer_lag(ctx: AppContext) -> None:
     lags: dict[tuple[str, str], int] = {}
     if assigned:
         ends = await consumer.highwaters(*assigned)
-        # Faust keeps the offset it last committed (seeded from the broker at assignment);
-        # it is the same number the broker holds, without a round trip per partition.
-        committed: Mapping[Any, int | None] = getattr(consumer, "_committed_offset", {})
+        # From the consumer's fetch position, not the committed offset: with transactions
+        # (processing_guarantee exactly_once) each commit leaves a control marker at the end of
+        # the partitions it wrote, which no consumer ever consumes, so end - committed never
+        # reaches 0; the position moves past markers. Messages fetched but still buffered in
+        # the worker are not counted (at most stream_buffer_maxsize per partition).
+        committed = await _positions(consumer, assigned)
         missing = [tp for tp in assigned if not committed.get(tp)]
         earliest = await consumer.earliest_offsets(*missing) if missing else {}
         for tp in assigned:
@@ -153,7 +156,30 @@ async def update_consumer_lag(ctx: AppContext) -> None:
     _replace_series(gauge, lags)
 
 
+async def _positions(consumer: Any, partitions: list[Any]) -> Mapping[Any, int | None]:
+    """The consumer's next fetch offset for each partition (``None``: not known yet)."""
+    from aiokafka import TopicPartition
+    from aiokafka.errors import IllegalStateError
+
+
+    thread = consumer._thread
+    client = thread._ensure_consumer()
+
+    async def fetch() -> dict[Any, int | None]:
+        out: dict[Any, int | None] = {}
+        for tp in partitions:
+            try:
+                out[tp] = await client.position(TopicPartition(tp.topic, tp.partition))
+            except IllegalStateError:  # not assigned any more (a rebalance is under way)
+                out[tp] = None
+        return out
+
+    result: Mapping[Any, int | None] = await thread.call_thread(fetch)
+    return result
+
+
 def _replace_series(gauge: Gauge, values: Mapping[tuple[str, str], int]) -> None:
+
     current = {
         (sample.labels["topic"], sample.labels["partition"])
         for family in gauge.collect()
