@@ -222,7 +222,7 @@ def _recover_tables_under_transactions() -> None:
     async def _highwaters(self: Any, partitions: list[Any]) -> Any:
         return await self._ensure_consumer().end_offsets(partitions)
 
-    AIOKafkaConsumerThread._highwaters = _highwaters
+    AIOKafkaConsumerThread._highwaters = _highwaters  # type: ignore[method-assign]
 
 
 def build_app(

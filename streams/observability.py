@@ -161,7 +161,6 @@ async def _positions(consumer: Any, partitions: list[Any]) -> Mapping[Any, int |
     from aiokafka import TopicPartition
     from aiokafka.errors import IllegalStateError
 
-
     thread = consumer._thread
     client = thread._ensure_consumer()
 
