@@ -287,6 +287,33 @@ def test_update_state_gauges_reads_table_lengths(metrics: Metrics) -> None:
     assert metrics.actors_known._value.get() == 3
 
 
+class _FakeClient:
+    """aiokafka's consumer as the lag reader uses it: ``position`` per partition."""
+
+    def __init__(self, positions: dict[Any, int]) -> None:
+        self.positions = positions
+
+    async def position(self, tp: Any) -> int:
+        from aiokafka.errors import IllegalStateError
+
+        if (tp.topic, tp.partition) not in self.positions:
+            raise IllegalStateError(f"{tp} is not assigned")
+        return self.positions[(tp.topic, tp.partition)]
+
+
+class _FakeThread:
+    """Faust's consumer thread: runs a coroutine function on the consumer's loop."""
+
+    def __init__(self, positions: dict[Any, int]) -> None:
+        self.client = _FakeClient(positions)
+
+    def _ensure_consumer(self) -> _FakeClient:
+        return self.client
+
+    async def call_thread(self, fun: Any, *args: Any) -> Any:
+        return await fun(*args)
+
+
 class _FakeConsumer:
     """Stands in for Faust's consumer: offsets come from dicts, no broker involved.
 
@@ -297,13 +324,13 @@ class _FakeConsumer:
         self,
         assigned: set[Any],
         ends: dict[Any, int],
-        committed: dict[Any, int],
+        positions: dict[Any, int],
         earliest: dict[Any, int],
     ) -> None:
         self._assigned = assigned
         self._ends = ends
-        self._committed_offset = committed
         self._earliest = earliest
+        self._thread = _FakeThread(positions)
 
     def assignment(self) -> set[Any]:
         return self._assigned
@@ -323,7 +350,7 @@ def _lag(metrics: Metrics) -> dict[tuple[str, str], float]:
     }
 
 
-def test_consumer_lag_is_end_minus_committed_for_our_topics_only(metrics: Metrics) -> None:
+def test_consumer_lag_is_end_minus_position_for_our_topics_only(metrics: Metrics) -> None:
     from faust.types import TP
 
     raw0, raw1 = TP("t.articles.raw", 0), TP("t.articles.raw", 1)
@@ -331,7 +358,7 @@ def test_consumer_lag_is_end_minus_committed_for_our_topics_only(metrics: Metric
     consumer = _FakeConsumer(
         assigned={raw0, raw1, changelog},
         ends={raw0: 120, raw1: 40, changelog: 999},
-        committed={raw0: 100},  # raw1 never committed: counts from the earliest offset
+        positions={("t.articles.raw", 0): 100},  # raw1 not positioned yet: from the earliest
         earliest={raw1: 10, changelog: 0},
     )
     asyncio.run(update_consumer_lag(_context(metrics, consumer)))
@@ -342,7 +369,10 @@ def test_consumer_lag_drops_partitions_the_worker_lost(metrics: Metrics) -> None
     from faust.types import TP
 
     raw0, raw1 = TP("t.articles.raw", 0), TP("t.articles.raw", 1)
-    consumer = _FakeConsumer({raw0, raw1}, {raw0: 5, raw1: 5}, {raw0: 5, raw1: 1}, {})
+    consumer = _FakeConsumer(
+        {raw0, raw1}, {raw0: 5, raw1: 5}, {("t.articles.raw", 0): 5, ("t.articles.raw", 1): 1}, {}
+    )
+
     ctx = _context(metrics, consumer)
     asyncio.run(update_consumer_lag(ctx))
     assert _lag(metrics) == {("t.articles.raw", "0"): 0, ("t.articles.raw", "1"): 4}
