@@ -39,7 +39,8 @@ PARTITIONS = 4  # Settings' default, which the workers use here
 
 def raw_partition(doc: str) -> int:
     """The ``articles.raw`` partition of ``doc``: aiokafka's DefaultPartitioner on the key."""
-    return (murmur2(doc.encode("utf-8")) & 0x7FFFFFFF) % PARTITIONS
+    hashed: int = murmur2(doc.encode("utf-8"))
+    return (hashed & 0x7FFFFFFF) % PARTITIONS
 
 
 def test_copies_on_other_partitions_are_caught(kafka_broker: str, tmp_path: Path) -> None:
@@ -47,7 +48,7 @@ def test_copies_on_other_partitions_are_caught(kafka_broker: str, tmp_path: Path
     copies = load_articles(FIXTURES / "dedup_copies.jsonl")
     by_doc = {a.doc: a for a in [*originals, *copies]}
     # doc ids: <lang>-orig-N, <lang>-reprint-N, <lang>-passages-N
-    groups = {}
+    groups: dict[tuple[str, str], dict[str, str]] = {}
     for doc in by_doc:
         lang, kind, n = doc.split("-")
         groups.setdefault((lang, n), {})[kind] = doc
@@ -79,7 +80,7 @@ def test_copies_on_other_partitions_are_caught(kafka_broker: str, tmp_path: Path
     async def scenario() -> None:
         for worker in workers:
             worker.start()
-        await wait_for(lambda: has_members(kafka_broker, group, 2), "two workers", 90)
+        await wait_for(lambda: has_members(kafka_broker, group, 2), "two workers", 180)
         for member, owned in (await group_assignment(kafka_broker, group)).items():
             owners.update({p: member for topic, p in owned if topic == raw_topic})
         await reader.start()
@@ -90,14 +91,14 @@ def test_copies_on_other_partitions_are_caught(kafka_broker: str, tmp_path: Path
                 await reader.poll()
                 return {a.doc for a in originals} <= set(out())
 
-            await wait_for(originals_out, "the originals' verdicts", 90)
+            await wait_for(originals_out, "the originals' verdicts", 180)
             await produce(settings, copies, pause=0)
 
             async def copies_out() -> bool:
                 await reader.poll()
                 return set(by_doc) <= set(out())
 
-            await wait_for(copies_out, "the copies' verdicts", 90)
+            await wait_for(copies_out, "the copies' verdicts", 180)
         finally:
             await reader.stop()
 
