@@ -11,6 +11,7 @@ command -v prometheus >/dev/null || need+=(prometheus)
 command -v promtool >/dev/null || need+=(prometheus)
 command -v prometheus-alertmanager >/dev/null || need+=(prometheus-alertmanager)
 command -v kcat >/dev/null || need+=(kcat)
+command -v kubectl >/dev/null || need+=(kubectl)  # renders deploy/k8s (kustomize v5 inside)
 
 if [ ${#need[@]} -eq 0 ]; then
   echo "system-deps: all present" >&2

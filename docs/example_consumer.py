@@ -4,7 +4,8 @@
         python example_consumer.py [MAX_MESSAGES]
 
 The value is plain JSON (docs/schemas/Event.v1.schema.json); the CloudEvents headers say what
-it is (``ce_type``: ``org.backchannel.event.new.v1`` or ``...event.updated.v1``). Offsets are
+it is (``ce_type``: ``org.backchannel.event.new.v1`` or ``...event.updated.v1``); ``ce_id`` is a
+hash of the value, so a consumer that must not act twice can drop repeats by it. Offsets are
 kept under the consumer group ``EXAMPLE_GROUP_ID`` (default ``events-printer``).
 """
 
@@ -24,7 +25,6 @@ async def main(limit: int | None) -> None:
         ),
         group_id=os.environ.get("EXAMPLE_GROUP_ID", "events-printer"),
         auto_offset_reset="earliest",
-        isolation_level="read_committed",  # backchannel writes in transactions: skip aborted ones
     )
     await consumer.start()
     try:

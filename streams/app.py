@@ -82,46 +82,11 @@ class AppContext:
         """
         value = encode(record)
         name = topic_name(topic, self.settings.topic_prefix)
-        headers = cloudevent_headers(record, value, topic=name)
-        await self._produce(topic, key.encode("utf-8"), value, headers, partition)
-
-    async def _produce(
-        self,
-        topic: Topic,
-        key: bytes | None,
-        value: bytes,
-        headers: list[tuple[str, bytes]],
-        partition: int | None = None,
-    ) -> None:
-        """Send one message; under exactly-once, in the transaction of the message in hand.
-
-        Faust's own transactional send picks the transaction by the *destination* partition
-        (``TransactionManager.send``), which only works when output and input are
-        co-partitioned: our hops re-key (doc id -> event key -> alert id), so the output would
-        land in another partition's transaction, or fail ("No transaction producer found") when
-        another worker owns that partition, or raise ``KeyError`` for a topic no agent consumes.
-        Here the output joins the transaction that will commit the *source* message's offset
-        (``<app id>-<topic group>-<partition>``, the id Faust commits with), so the output, the
-        table changelog writes and the offset become visible together or not at all.
-        Messages sent outside any agent (the worker's own feed polling) are not transactional.
-        """
-        if not self.app.in_transaction:
-            await self.topic(topic).send(key=key, value=value, partition=partition, headers=headers)
-            return
-        transactional_id = None
-        event = faust.current_event()
-        if event is not None:
-            source = event.message
-            group = self.app.assignor.group_for_topic(source.topic)
-            transactional_id = f"{self.app.conf.id}-{group}-{source.partition}"
-        await self.app.producer.send(
-            topic_name(topic, self.settings.topic_prefix),
-            key,
-            value,
-            partition,
-            None,
-            headers,
-            transactional_id=transactional_id,
+        await self.topic(topic).send(
+            key=key.encode("utf-8"),
+            value=value,
+            partition=partition,
+            headers=cloudevent_headers(record, value, topic=name),
         )
 
     async def send_alert(self, alert: Alert) -> None:
@@ -144,11 +109,6 @@ class AppContext:
         started = time.perf_counter()
         try:
             yield
-            if self.app.in_transaction:
-                # Table writes go to the changelog through Faust's producer buffer; hand them
-                # to the transaction before this message is acknowledged, or a commit could
-                # cover the offset while the state change slips into the next transaction.
-                await self.app.producer.buffer.flush()
         except (
             BackchannelError,
             ValueError,
@@ -198,31 +158,12 @@ class AppContext:
         self.metrics.stage_errors.labels(stage, reason).inc()
         value = encode(letter)
         name = topic_name(Topic.DEAD_LETTERS, self.settings.topic_prefix)
-        await self._produce(
-            Topic.DEAD_LETTERS, raw_key, value, cloudevent_headers(letter, value, topic=name)
+        await self.topic(Topic.DEAD_LETTERS).send(
+            key=raw_key, value=value, headers=cloudevent_headers(letter, value, topic=name)
         )
 
 
 Registrar = Callable[[AppContext], None]
-
-
-def _recover_tables_under_transactions() -> None:
-    """Make Faust rebuild tables from their changelogs under exactly-once processing.
-
-    faust-streaming 0.15's aiokafka driver takes the changelogs' high watermarks from
-    ``AIOKafkaConsumer.last_stable_offset``, which is only known once a fetch has returned, so
-    at a worker's start or a rebalance every changelog looks empty (highwater -1) and nothing
-    is recovered: a worker that takes over a partition starts with empty tables and raises
-    ``event.new`` again for contacts already reported. ``end_offsets`` asks the broker; with
-    the consumer's ``read_committed`` isolation it answers the last stable offset too.
-    (tests/integration/test_scale_out.py fails without this.)
-    """
-    from faust.transport.drivers.aiokafka import AIOKafkaConsumerThread
-
-    async def _highwaters(self: Any, partitions: list[Any]) -> Any:
-        return await self._ensure_consumer().end_offsets(partitions)
-
-    AIOKafkaConsumerThread._highwaters = _highwaters  # type: ignore[method-assign]
 
 
 def build_app(
@@ -236,7 +177,6 @@ def build_app(
     ``registrars`` defaults to every stage; tests may pass a subset.
     """
     (settings.state_dir / "faust").mkdir(parents=True, exist_ok=True)
-
     app = faust.App(
         f"{settings.topic_prefix}{settings.app_id}",
         broker=settings.broker or "memory://",
@@ -248,18 +188,10 @@ def build_app(
         web_enabled=False,
         consumer_auto_offset_reset="earliest",
         producer_linger=0.005,
-        # Every hop's output becomes visible only when its transaction commits, so the
-        # interval adds up once per hop: ingest -> alert p50 3.6 s at 1.0 s, 0.9 s at 0.2 s,
-        # 0.5 s at 0.1 s (benchmarks/bench_kafka.py, 5 articles/s; 63 ms without transactions).
-        broker_commit_interval=0.1,
+        broker_commit_interval=1.0,
         table_standby_replicas=0,
         autodiscover=False,
-        # Kafka transactions: a worker killed mid-message leaves nothing half-done that a
-        # read_committed consumer can see, so no event or alert comes out twice or is lost
-        # after a crash (tests/integration/test_scale_out.py). See ``AppContext._produce``.
-        processing_guarantee="exactly_once",
     )
-    _recover_tables_under_transactions()
     ctx = AppContext(app=app, settings=settings, resources=resources or Resources.load(settings))
     if registrars is None:
         from streams.registry import ALL_STAGES

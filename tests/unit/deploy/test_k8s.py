@@ -85,7 +85,7 @@ def test_every_manifest_validates_against_the_kubernetes_schema(
     rendered: list[dict[str, Any]],
 ) -> None:
     try:
-        import kubernetes_validate
+        import kubernetes_validate  # type: ignore[import-untyped]
     except ImportError:
         _missing(VALIDATE_HINT)
     kinds = set()
