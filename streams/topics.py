@@ -30,7 +30,7 @@ from dataclasses import dataclass
 __all__ = ["TABLES", "TOPICS", "Topic", "TopicSpec", "changelog_name", "topic_name"]
 
 TABLES = (
-    "dedup-buckets",
+    "dedup-band-log",
     "dedup-pending",
     "event-episodes",
     "figure-series",

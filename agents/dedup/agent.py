@@ -1,10 +1,14 @@
 """Faust agents of the dedup stage: probe band buckets where they live, decide per article.
 
 ``dedup-probe`` consumes ``dedup.bands``; every batch in partition p holds only band keys that
-``band_partition`` maps to p, so the ``dedup-buckets`` table's entries for a band key are always
-written in the same partition and move with it on a rebalance. ``dedup-decide`` consumes
+``band_partition`` maps to p, so a band key's bucket always lives with partition p: in memory
+on the worker that owns p, durable as p's records in the ``dedup-band-log`` table, from which
+a new owner rebuilds it after a rebalance (``bandlog.py``). ``dedup-decide`` consumes
 ``dedup.hits`` (keyed by doc), gathers the article and its hit batches in ``dedup-pending``, and
-emits the article with its verdict to ``articles``.
+emits the article with its verdict to ``articles``. (Gathering in memory and acknowledging an
+article's messages only once it is complete would save the table, but faust-streaming 0.15
+commits past a message left unacknowledged at the head of a partition: ``Consumer._new_offset``
+tolerates a gap of one offset after the committed one, and any gap before the first commit.)
 """
 
 from __future__ import annotations
@@ -12,8 +16,9 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Any
 
-from agents.dedup import ProbeCache, decide, probe
-from agents.dedup.gather import DedupMessage, HitBatch, ProbeBatch, gather
+from agents.dedup import decide
+from agents.dedup.bandlog import BandIndex
+from agents.dedup.gather import DedupMessage, gather
 from streams.app import AppContext
 from streams.codec import decode
 from streams.topics import Topic
@@ -23,30 +28,24 @@ __all__ = ["register"]
 
 def register(ctx: AppContext) -> None:
     """Declare the probe and decide agents on ``ctx.app``."""
-    buckets = ctx.table("dedup-buckets")
+    band_log = ctx.table("dedup-band-log")
     pending = ctx.table("dedup-pending")
-    params, horizon = ctx.resources.dedup, ctx.resources.horizon
+    params = ctx.resources.dedup
+    index = BandIndex(params, ctx.resources.horizon)
+
+    def on_rebalance(*_: Any, **__: Any) -> None:
+        index.reset()  # partitions may have moved: rebuild each from the log when next used
+
+    ctx.app.on_partitions_revoked.connect(on_rebalance, weak=False)
+    ctx.app.on_partitions_assigned.connect(on_rebalance, weak=False)
 
     @ctx.app.agent(ctx.topic(Topic.DEDUP_BANDS), name="dedup-probe")
     async def probe_bands(stream: Any) -> None:
         async for event in stream.events():
             async with ctx.guard("dedup", event):
-                batch = decode(ProbeBatch, event.value)
-                cache = ProbeCache()  # one per batch: records change between batches
-                hits = tuple(
-                    probe(
-                        p,
-                        buckets,
-                        now=p.fetched_at,
-                        horizon=horizon,
-                        capacity=params.bucket_capacity,
-                        source_repeats=params.source_repeats,
-                        cache=cache,
-                    )
-                    for p in batch.probes
-                )
-                message = DedupMessage(hits=HitBatch(doc=batch.doc, hits=hits))
-                await ctx.send(Topic.DEDUP_HITS, batch.doc, message)
+                message = event.message
+                hits = index.probe_batch(message.partition, message.offset, event.value, band_log)
+                await ctx.send(Topic.DEDUP_HITS, hits.doc, DedupMessage(hits=hits))
 
     @ctx.app.agent(ctx.topic(Topic.DEDUP_HITS), name="dedup-decide")
     async def decide_articles(stream: Any) -> None:

@@ -15,6 +15,8 @@ import hashlib
 from collections.abc import MutableMapping
 from dataclasses import dataclass, replace
 
+import orjson
+
 from agents.dedup.probes import BandHit, BandProbe, SignaturePlan
 from streams.codec import decode, encode
 from streams.records import Article
@@ -27,6 +29,7 @@ __all__ = [
     "band_partition",
     "batch_probes",
     "gather",
+    "pending_article",
 ]
 
 
@@ -65,7 +68,8 @@ class DedupMessage:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Gathered:
-    pending: PendingArticle | None = None
+    """The hit batches received so far for one article."""
+
     hits: tuple[BandHit, ...] = ()
     batches: int = 0
 
@@ -86,35 +90,60 @@ def batch_probes(plan: SignaturePlan, partitions: int) -> dict[int, ProbeBatch]:
     }
 
 
+def pending_article(article: Article, signature: SignaturePlan, batches: int) -> PendingArticle:
+    """The article waiting for ``batches`` hit batches, with the plan ``decide`` needs.
+
+    ``decide`` reads the plan's article sketch and passages only; the probes went to
+    ``dedup.bands`` and each repeats the article's sketch, so they are left out of the
+    message and the gathering state (they were most of its bytes).
+    """
+    return PendingArticle(article=article, plan=replace(signature, probes=()), batches=batches)
+
+
 def gather(
     message: DedupMessage, state: MutableMapping[str, bytes]
 ) -> tuple[PendingArticle, tuple[BandHit, ...]] | None:
-    """Fold ``message`` into ``state`` (keyed by doc); the article and all hits once complete.
+    """Fold ``message`` into ``state``; the article and all its hits once complete.
 
-    Returns ``None`` while batches are missing. On completion the doc's record becomes a
-    4-byte tombstone rather than being deleted: at-least-once delivery can redeliver a batch
-    after completion, and without the tombstone it would open a record that never completes.
+    Returns ``None`` while batches are missing. The article is stored once under its doc id
+    and the hits so far under ``doc + HITS_SUFFIX``, so a hit batch rewrites (and sends to
+    the changelog) only the hits, not the article text. On completion the doc's record
+    becomes a 4-byte tombstone rather than being deleted: at-least-once delivery can
+    redeliver a batch after completion, and without the tombstone it would open a record
+    that never completes.
     """
     doc = (
         message.pending.plan.doc if message.pending else message.hits.doc if message.hits else None
     )
     if doc is None:
         raise ValueError("a dedup message carries neither an article nor hits")
-    raw = state.get(doc)
-    if raw == _DONE:
+    stored = state.get(doc)
+    if stored == _DONE:
         return None
-    current = decode(_Gathered, raw) if raw else _Gathered()
-    if message.pending is not None:
-        current = replace(current, pending=message.pending)
+    hits_key = doc + HITS_SUFFIX
+    hits_raw = state.get(hits_key)
+    got = decode(_Gathered, hits_raw) if hits_raw else _Gathered()
     if message.hits is not None:
-        current = replace(
-            current, hits=current.hits + message.hits.hits, batches=current.batches + 1
-        )
-    if current.pending is not None and current.batches >= current.pending.batches:
+        got = _Gathered(hits=got.hits + message.hits.hits, batches=got.batches + 1)
+    if message.pending is not None:
+        expected = message.pending.batches
+    elif stored:
+        expected = int(orjson.loads(stored)["batches"])  # no full decode until complete
+    else:
+        expected = -1  # the article has not arrived yet
+    if 0 <= expected <= got.batches:
+        pending = message.pending or decode(PendingArticle, stored)  # type: ignore[arg-type]
         state[doc] = _DONE
-        return current.pending, current.hits
-    state[doc] = encode(current)
+        if hits_raw:
+            del state[hits_key]
+        return pending, got.hits
+    if message.pending is not None:
+        state[doc] = encode(message.pending)
+    else:
+        state[hits_key] = encode(got)
     return None
 
 
+HITS_SUFFIX = "\x1fhits"
+"""Key suffix of an article's gathered hits in the state (unit separator: not in ids)."""
 _DONE = b"done"

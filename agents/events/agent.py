@@ -1,6 +1,8 @@
 """Faust agents of the events stage: extract from articles, merge mentions per event key.
 
-``extract`` (stateless, on ``articles``) sends each mention three ways: to
+``extract`` (stateless, on ``articles``) runs both extractors in one pass, so an article is
+read and decoded once: each figure goes to ``figures.mentions`` keyed by series key (the
+registry in ``agents/figures/agent.py``), and each event mention three ways: to
 ``events.mentions`` keyed by event key (merge), to ``novelty.actors`` once per actor keyed by
 actor id, and to ``novelty.pairs`` keyed by pair id, so each piece of state has one owner.
 """
@@ -24,12 +26,15 @@ def register(ctx: AppContext) -> None:
     """Declare the extraction and merge agents on ``ctx.app``."""
     episodes = ctx.table("event-episodes")
 
-    @ctx.app.agent(ctx.topic(Topic.ARTICLES), name="events-extract")
+    @ctx.app.agent(ctx.topic(Topic.ARTICLES), name="extract")
     async def extract(stream: Any) -> None:
         async for event in stream.events():
             async with ctx.guard("extract", event):
-                article = decode(Article, event.value)
-                for mention in step_extract(article, ctx.resources).mentions:
+                found = step_extract(decode(Article, event.value), ctx.resources)
+                for figure in found.figures:
+                    ctx.metrics.figures.labels(figure.category.value).inc()
+                    await ctx.send(Topic.FIGURE_MENTIONS, figure.series_key, figure)
+                for mention in found.mentions:
                     await ctx.send(Topic.EVENT_MENTIONS, mention.event_key, mention)
                     for actor in mention.actors:
                         await ctx.send(Topic.NOVELTY_ACTORS, actor.actor_id, mention)

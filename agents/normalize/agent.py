@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from agents.dedup import plan
-from agents.dedup.gather import DedupMessage, PendingArticle, batch_probes
+from agents.dedup.gather import DedupMessage, batch_probes, pending_article
 from streams.app import AppContext
 from streams.codec import decode
 from streams.records import RawArticle
@@ -30,7 +30,7 @@ def register(ctx: AppContext) -> None:
                 ctx.metrics.articles.labels(ctx.metrics.lang_label(article.lang)).inc()
                 signature = plan(article, ctx.resources.dedup)
                 batches = batch_probes(signature, ctx.settings.partitions)
-                pending = PendingArticle(article=article, plan=signature, batches=len(batches))
+                pending = pending_article(article, signature, len(batches))
                 await ctx.send(Topic.DEDUP_HITS, article.doc, DedupMessage(pending=pending))
                 for partition, batch in batches.items():
                     await ctx.send(Topic.DEDUP_BANDS, article.doc, batch, partition=partition)

@@ -1,0 +1,103 @@
+"""The Kafka runtime's in-memory band index, rebuilt from its log, against the embedded verdicts."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from agents.dedup import DedupParams, check, decide, plan
+from agents.dedup.bandlog import BandIndex, record_key
+from agents.dedup.gather import (
+    DedupMessage,
+    batch_probes,
+    gather,
+    pending_article,
+)
+from streams.codec import encode
+from tests.unit.agents.dedup.test_gather import BASE, HORIZON, _article
+
+PARTITIONS = 3
+OTHER = "نص مختلف كليا يتحدث عن الاقتصاد والأسواق وأسعار النفط في الأسبوع الماضي وتوقعات المحللين."
+
+
+def _articles():
+    return [
+        _article("a", BASE, 0),
+        _article(
+            "b", "مقدمة جديدة تماما عن موضوع آخر لا علاقة له بالخبر الأصلي على الإطلاق.\n" + BASE, 5
+        ),
+        _article("d", OTHER, 12),
+        _article("c", BASE, 9),
+    ]
+
+
+class _Run:
+    """Drives plan -> BandIndex (per partition, offsets counted) -> gather -> decide."""
+
+    def __init__(self, index: BandIndex, log: dict[str, bytes]) -> None:
+        self.index, self.log = index, log
+        self.offsets = [0] * PARTITIONS
+        self.pending: dict[str, bytes] = {}
+
+    def verdict(self, article):
+        params = DedupParams()
+        signature = plan(article, params)
+        batches = batch_probes(signature, PARTITIONS)
+        pending = pending_article(article, signature, len(batches))
+        assert gather(DedupMessage(pending=pending), self.pending) is None
+        for part, batch in batches.items():
+            hits = self.index.probe_batch(part, self.offsets[part], encode(batch), self.log)
+            self.offsets[part] += 1
+            complete = gather(DedupMessage(hits=hits), self.pending)
+        assert complete is not None, "the last batch completes the article"
+        assert list(self.pending.values()).count(b"done") == len(set(self.pending))
+        waiting, hits = complete
+        assert waiting.plan.probes == (), "the pending article carries no probes"
+        return decide(waiting.article, waiting.plan, hits, params)
+
+
+def test_partitioned_index_gives_the_embedded_verdicts() -> None:
+    buckets: dict[str, bytes] = {}
+    expected = {
+        a.doc: check(a, buckets, DedupParams(), now=a.fetched_at, horizon=HORIZON)
+        for a in _articles()
+    }
+    run = _Run(BandIndex(DedupParams(), HORIZON), {})
+    assert {a.doc: run.verdict(a) for a in _articles()} == expected
+    assert expected["b"].kind != "unique" and expected["c"].exact
+
+
+def test_a_new_owner_rebuilds_the_buckets_from_the_log() -> None:
+    *first, last = _articles()
+    log: dict[str, bytes] = {}
+    run = _Run(BandIndex(DedupParams(), HORIZON), log)
+    for article in first:
+        run.verdict(article)
+    expected = run.verdict(last)
+    # The same log, read by a worker that has no buckets in memory (after a rebalance).
+    log_before_last = {k: v for k, v in log.items() if not k.endswith(":c")}
+    fresh = _Run(BandIndex(DedupParams(), HORIZON), log_before_last)
+    fresh.offsets = list(run.offsets)  # later offsets than every logged batch
+    assert fresh.verdict(last) == expected
+    assert expected.kind == "duplicate_of" and expected.exact
+
+
+def test_reset_forgets_memory_but_not_the_log() -> None:
+    index = BandIndex(DedupParams(), HORIZON)
+    run = _Run(index, {})
+    run.verdict(_articles()[0])
+    assert index.partitions
+    index.reset()
+    assert index.partitions == frozenset()
+    assert run.verdict(_articles()[3]).exact, "rebuilt from the log on first use"
+
+
+def test_records_leave_the_log_after_the_horizon() -> None:
+    log: dict[str, bytes] = {}
+    run = _Run(BandIndex(DedupParams(), HORIZON), log)
+    run.verdict(_article("old", BASE, 0))
+    assert any(k.endswith(":old") for k in log)
+    later = _article("new", OTHER, int((HORIZON + timedelta(hours=1)).total_seconds() // 60))
+    run.verdict(later)
+    assert not any(k.endswith(":old") for k in log)
+    assert any(k.endswith(":new") for k in log)
+    assert record_key(2, "x") == "2:x"
