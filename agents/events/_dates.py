@@ -13,10 +13,13 @@ SH; it is a few lines, so no dependency is added for it.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from agents.events._terms import Words
+import numpy as np
+
+from agents.events._terms import TermHit, Words
 from agents.events.lexicon import DateWord, DateWordKind, Lexicon
 
 __all__ = [
@@ -24,15 +27,23 @@ __all__ = [
     "find_dates",
     "gregorian_to_jalali",
     "jalali_to_gregorian",
+    "latest_full_date",
     "resolve_date",
 ]
 
 _NUMBER = re.compile(r"(?<!\d)\d{1,4}(?!\d)")
-# What may separate the parts of one date: spaces, commas, brackets, "on"/"يوم"/"روز".
+# Words that may stand between the parts of one date ("on", "يوم", "روز"), besides spaces,
+# commas, brackets and dashes (``_JOINER``).
+_JOINER_WORDS = frozenset(["يوم", "روز", "on", "the", "of", "في", "مساء", "صباح", "ليلة", "عصر"])
 _JOINER = re.compile(
-    r"^[\s,،()\[\]\-–/.]*(?:(?:يوم|روز|on|the|of|في|مساء|صباح|ليلة|عصر)[\s,،()\-]*)?$"
+    r"^[\s,،()\[\]\-–/.]*(?:(?:" + "|".join(sorted(_JOINER_WORDS)) + r")[\s,،()\-]*)?$"
 )
 _FUTURE_SLACK = timedelta(days=2)
+_FOUR_DIGITS = re.compile(r"(?<!\d)\d{4}(?!\d)")
+_TOKEN_RUN = re.compile(r"(?<![^\W_])[^\W_]+")  # a word token (``_terms``), from its start
+_ALNUM = re.compile(r"[^\W_]")
+_DIGIT = re.compile(r"\d")
+_LOOK_BACK = 160  # characters searched at a time for a barrier before a year
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,11 +80,18 @@ class _Item:
     number: int | None
 
 
-def find_dates(text: str | Words, lexicon: Lexicon) -> list[DateMention]:
-    """Date mentions in a folded sentence, in text order."""
+def find_dates(
+    text: str | Words, lexicon: Lexicon, hits: Iterable[TermHit[DateWord]] | None = None
+) -> list[DateMention]:
+    """Date mentions in a folded sentence, in text order.
+
+    ``hits`` are ``lexicon.dates.finditer(text)`` when the caller has them already (a
+    sentence's ``Scanner`` pass finds date words with the rest).
+    """
     words = text if isinstance(text, Words) else Words(text)
     folded = words.text
-    items = [_Item(h.start, h.end, h.values[0], None) for h in lexicon.dates.finditer(words)]
+    found = lexicon.dates.finditer(words) if hits is None else hits
+    items = [_Item(h.start, h.end, h.values[0], None) for h in found]
     taken = [(i.start, i.end) for i in items]
     for match in _NUMBER.finditer(folded):
         if not any(s <= match.start() < e for s, e in taken):
@@ -91,6 +109,99 @@ def find_dates(text: str | Words, lexicon: Lexicon) -> list[DateMention]:
     if cluster:
         mentions.extend(_interpret(cluster))
     return mentions
+
+
+def latest_full_date(folded: str, lexicon: Lexicon) -> date | None:
+    """The latest day written with day, month and year anywhere in a folded article.
+
+    The same answer as resolving every absolute, dated mention of ``find_dates(folded)``,
+    without tokenising the whole article (that took ~2 ms for 5 KB, most of this stage's
+    cost on undated articles): such a mention holds a plausible year, a number of four
+    digits, so an article without one is answered by one table lookup
+    (``_four_digit_numbers``). Otherwise only a window around each year is read, cut at
+    *barriers*: words with no digit that are no joiner word and that no date word can
+    cover (``may_contain``). Nothing matches across a barrier and a date cannot span it
+    (the text between two of its parts would hold a word that is not a joiner), so
+    ``find_dates`` on the window yields exactly the whole text's mentions there.
+    """
+    found: list[date] = []
+    window_end = -1
+    for at in _four_digit_numbers(folded):
+        year = int(folded[at : at + 4])
+        if at < window_end or not (
+            _plausible_year(year, solar=False) or _plausible_year(year, solar=True)
+        ):
+            continue  # a window holds no barrier, so a year inside one gives the same one
+        start = _barrier_before(folded, at, lexicon)
+        window_end = _barrier_after(folded, at + 4, lexicon)
+        for mention in find_dates(folded[start:window_end], lexicon):
+            if mention.absolute and mention.year is not None:
+                day = resolve_date(mention, None, None)
+                if day is not None:
+                    found.append(day)
+    return max(found) if found else None
+
+
+def _four_digit_numbers(text: str) -> list[int]:
+    """Starts of the numbers of exactly four digits in ``text`` (``_FOUR_DIGITS``).
+
+    By a lookup table over the BMP with numpy (~10 us for 3 KB): the regex tries its
+    lookbehind at every character, ~90 us, more than all the rest of this module.
+    """
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) != 2 * len(text):  # beyond the BMP: the table does not reach
+        return [m.start() for m in _FOUR_DIGITS.finditer(text)]
+    digits: list[int] = np.flatnonzero(_DECIMAL.take(np.frombuffer(units, np.uint16))).tolist()
+    out = []
+    first = 0  # index in ``digits`` of the first digit of the current run
+    for index in range(1, len(digits) + 1):
+        if index == len(digits) or digits[index] != digits[index - 1] + 1:
+            if index - first == 4:
+                out.append(digits[first])
+            first = index
+    return out
+
+
+def _decimal_table() -> np.ndarray:
+    """``table[code]``: whether the BMP character is a decimal digit (``\\d``, category Nd)."""
+    table = np.zeros(0x10000, dtype=bool)
+    table[[code for code in range(0x10000) if chr(code).isdecimal()]] = True
+    table.setflags(write=False)
+    return table
+
+
+_DECIMAL = _decimal_table()
+
+
+def _is_barrier(word: str, lexicon: Lexicon) -> bool:
+    return (
+        word not in _JOINER_WORDS
+        and _DIGIT.search(word) is None
+        and not lexicon.dates.may_contain(word)
+    )
+
+
+def _barrier_before(text: str, position: int, lexicon: Lexicon) -> int:
+    """End of the nearest barrier word ending at or before ``position`` (0 if none)."""
+    high = position
+    while high > 0:
+        low = max(0, high - _LOOK_BACK)
+        while low > 0 and _ALNUM.match(text, low - 1):
+            low -= 1  # start the chunk at a word's start, so that no word is cut there
+        for run in reversed(list(_TOKEN_RUN.finditer(text, low, high))):
+            cut = run.end() < len(text) and _ALNUM.match(text, run.end()) is not None
+            if not cut and _is_barrier(run.group(), lexicon):
+                return run.end()
+        high = low
+    return 0
+
+
+def _barrier_after(text: str, position: int, lexicon: Lexicon) -> int:
+    """Start of the nearest barrier word starting at or after ``position`` (the end if none)."""
+    for run in _TOKEN_RUN.finditer(text, position):
+        if _is_barrier(run.group(), lexicon):
+            return run.start()
+    return len(text)
 
 
 def _starts_new(cluster: list[_Item], item: _Item) -> bool:

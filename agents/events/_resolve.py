@@ -20,7 +20,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 from datetime import date
 
-from agents.events._dates import find_dates, resolve_date
+from agents.events._dates import latest_full_date
 from agents.events._sentence import Party
 from agents.events.knowledge import (
     HEAD_OF_STATE_OFFICES,
@@ -65,7 +65,7 @@ class ArticleContext:
         for party in parties:
             self._note_refs(party.persons)
         self.recent: list[tuple[str, Actor]] = []  # (office, actor) in article order
-        self.reference = self.published or _latest_full_date(folded_text, lexicon)
+        self.reference = self.published or latest_full_date(folded_text, lexicon)
         named = {pid for party in parties for pid in self.person_ids(party)}
         self.era = None if self.reference is not None else _era([kb.persons[p] for p in named])
 
@@ -246,16 +246,6 @@ def _actor(
         known=False,
         actor_id=f"role:{key}:{where}",
     )
-
-
-def _latest_full_date(folded: str, lexicon: Lexicon) -> date | None:
-    days = [
-        resolve_date(m, None, None)
-        for m in find_dates(folded, lexicon)
-        if m.absolute and m.year is not None
-    ]
-    found = [d for d in days if d is not None]
-    return max(found) if found else None
 
 
 def _era(people: list[Person]) -> tuple[date, date] | None:

@@ -62,7 +62,7 @@ def candidate_sentences(folded: str, lexicon: Lexicon) -> list[Segment]:
         return []
     segments: list[Segment] = []
     last_end = -1
-    counted, order = 0, 0
+    counted, order, paragraph = 0, 0, 0
     for hit in hits:
         if hit < last_end:
             continue
@@ -77,8 +77,8 @@ def candidate_sentences(folded: str, lexicon: Lexicon) -> list[Segment]:
         line = folded[line_start : len(folded) if line_end < 0 else line_end]
         if _is_question(folded[start:end]) or _is_question(line):
             continue
-        paragraph = folded.count("\n", 0, start)
-        order += _order(folded[counted:start])
+        paragraph += folded.count("\n", counted, start)
+        order += _order(folded, counted, start)
         counted = start
         segments.append(Segment(start, end, paragraph, order))
     return segments
@@ -116,7 +116,7 @@ def _abbreviation(text: str, dot: int) -> bool:
 def _sentence_start(text: str, pos: int) -> int:
     index = pos - 1
     while index >= 0:
-        index = max(text.rfind(c, 0, index + 1) for c in ".!?\n")
+        index = _last_stop(text, index)
         if index < 0:
             return 0
         if _is_boundary(text, index):
@@ -128,19 +128,45 @@ def _sentence_start(text: str, pos: int) -> int:
 def _sentence_end(text: str, pos: int) -> int:
     index = pos
     while index < len(text):
-        found = [i for i in (text.find(c, index) for c in ".!?\n") if i >= 0]
-        if not found:
-            return len(text)
-        index = min(found)
+        index = _next_stop(text, index)
+        if index == len(text):
+            return index
         if _is_boundary(text, index):
             return index if text[index] == "\n" else index + 1
         index += 1
     return len(text)
 
 
-def _order(text: str) -> int:
-    """Approximate number of sentence ends in ``text`` (for "within N sentences" distances)."""
-    return text.count("\n") + text.count(". ") + text.count("? ") + text.count("! ")
+# "!" and "?" are rare: looking for them through the whole article (the nearest one, when
+# there is none, is at an end of it) cost more than all else here, so they are looked for
+# only between ``index`` and the nearest "." or line break.
+def _last_stop(text: str, index: int) -> int:
+    """The last of ``.!?`` and line breaks at or before ``index`` (-1 if none)."""
+    last = max(text.rfind(".", 0, index + 1), text.rfind("\n", 0, index + 1))
+    for char in "!?":
+        last = max(last, text.rfind(char, last + 1, index + 1))
+    return last
+
+
+def _next_stop(text: str, index: int) -> int:
+    """The first of ``.!?`` and line breaks at or after ``index`` (``len(text)`` if none)."""
+    found = [i for i in (text.find(".", index), text.find("\n", index)) if i >= 0]
+    first = min(found) if found else len(text)
+    for char in "!?":
+        at = text.find(char, index, first)
+        if at >= 0:
+            first = at
+    return first
+
+
+def _order(text: str, start: int, end: int) -> int:
+    """Approximate number of sentence ends in ``text[start:end]`` (for "within N sentences"
+    distances)."""
+    ends = text.count("\n", start, end) + text.count(". ", start, end)
+    for mark in "?!":  # rare: a one-character search (fast) rules most out
+        if text.find(mark, start, end) >= 0:
+            ends += text.count(mark + " ", start, end)
+    return ends
 
 
 def paragraph_span(folded: str, paragraph: int) -> tuple[int, int]:

@@ -1,23 +1,35 @@
 """One candidate sentence as tokens: contact words, names, titles, cues and places.
 
-All matchers run in one pass over the sentence's words (``scan_all``). Names and terms may
-overlap ("رئيس الجمهورية" and "الجمهورية الإسلامية الإيرانية"): the leftmost, then longest,
-wins and the rest of the loser is scanned again, so "الإيرانية" still names Iran. Parties
-are then assembled by ``agents.events._parties``.
+All matchers run in one pass over the sentence's words (``scan_words``, a ``Scanner``).
+Names and terms may overlap ("رئيس الجمهورية" and "الجمهورية الإسلامية الإيرانية"): the
+leftmost, then longest, wins and the rest of the loser is scanned again, so "الإيرانية"
+still names Iran. Parties are then assembled by ``agents.events._parties``.
 """
 
 from __future__ import annotations
 
 import bisect
 import itertools
+from dataclasses import dataclass
 
 from agents.events._parties import LINK, build_parties
-from agents.events._terms import TermHit, Words, scan_all
+from agents.events._terms import TermHit, Words
 from agents.events._tokens import Party, Place, Sentence, Token, Trigger
 from agents.events.knowledge import KnowledgeBase, NameKind, NameRef
-from agents.events.lexicon import Cue, Lexicon, Term, TriggerSpec
+from agents.events.lexicon import Cue, DateWord, Lexicon, Term, TriggerSpec
 
-__all__ = ["Party", "Place", "Sentence", "Token", "Trigger", "parse_sentence", "parse_words"]
+__all__ = [
+    "Hits",
+    "Party",
+    "Place",
+    "Sentence",
+    "Token",
+    "Trigger",
+    "parse_hits",
+    "parse_sentence",
+    "parse_words",
+    "scan_words",
+]
 
 
 def parse_sentence(folded: str, lexicon: Lexicon, kb: KnowledgeBase) -> Sentence:
@@ -25,29 +37,59 @@ def parse_sentence(folded: str, lexicon: Lexicon, kb: KnowledgeBase) -> Sentence
     return parse_words(Words(folded), lexicon, kb)
 
 
+@dataclass(frozen=True, slots=True)
+class Hits:
+    """What each matcher found in one sentence (``scan_words``)."""
+
+    triggers: list[TermHit[TriggerSpec]]
+    blockers: list[TermHit[str]]
+    names: list[TermHit[NameRef]]
+    terms: list[TermHit[Term]]
+    cues: list[TermHit[Cue]]
+    dates: list[TermHit[DateWord]]
+
+
+def scan_words(words: Words, lexicon: Lexicon, kb: KnowledgeBase) -> Hits:
+    """Contact words, blockers, names, terms, cues and date words of a tokenised sentence,
+    in one pass."""
+    return Hits(*lexicon.scanner(kb.names).scan(words))
+
+
 def parse_words(words: Words, lexicon: Lexicon, kb: KnowledgeBase) -> Sentence:
     """``parse_sentence`` of an already tokenised sentence."""
+    return parse_hits(words, scan_words(words, lexicon, kb), lexicon, kb)
+
+
+def parse_hits(words: Words, hits: Hits, lexicon: Lexicon, kb: KnowledgeBase) -> Sentence:
+    """``parse_words`` of a sentence already scanned by ``scan_words``."""
     folded = words.text
-    trigger_hits, block_hits, name_hits, term_hits, cue_hits = scan_all(
-        words, [lexicon.triggers, lexicon.blockers, kb.names, lexicon.terms, lexicon.cues]
-    )
+    trigger_hits, block_hits, name_hits = hits.triggers, hits.blockers, hits.names
+    term_hits, cue_hits = hits.terms, hits.cues
     triggers = _triggers(words, trigger_hits, block_hits)
     tokens = _entities(
         words, lexicon, kb, [(t.start, t.end) for t in triggers], name_hits, term_hits
     )
     cues: list[tuple[int, int, Cue]] = []
     prefixes: dict[int, str] = {}
+    token_starts = [t.start for t in tokens]  # tokens are sorted and disjoint
     for hit in cue_hits:
-        if any(t.start <= hit.start < t.end for t in tokens):
-            continue
-        cues.extend((hit.start, hit.end, cue) for cue in set(hit.values))
+        inside = bisect.bisect_right(token_starts, hit.start) - 1
+        if inside >= 0 and hit.start < tokens[inside].end:
+            continue  # part of a name or term
+        # a hit's values are distinct (``_admitted``), so no set is needed
+        cues.extend((hit.start, hit.end, cue) for cue in hit.values)
         prefixes[hit.start] = hit.prefix
-    cues.sort(key=lambda c: (c[0], c[2].value))
-    view = list(folded)
-    for tok in tokens:
-        if tok.kind == "honorific":
-            view[tok.start : tok.end] = " " * (tok.end - tok.start)
-    sentence = Sentence(folded, "".join(view), triggers, [], [], cues, tokens, prefixes, words)
+    cues.sort(key=lambda c: (c[0], c[2]._value_))  # ``_value_``: ``value`` is a slow property
+    gapview = folded
+    if any(tok.kind == "honorific" for tok in tokens):
+        view = list(folded)
+        for tok in tokens:
+            if tok.kind == "honorific":
+                view[tok.start : tok.end] = " " * (tok.end - tok.start)
+        gapview = "".join(view)
+    sentence = Sentence(
+        folded, gapview, triggers, [], [], cues, tokens, prefixes, words, hits.dates
+    )
     sentence.parties = build_parties(sentence, lexicon, kb)
     consumed = {(t.start, t.end) for t in tokens if t.kind in ("country", "city", "adj", "org")}
     used = [(p.start, p.end) for p in sentence.parties]
@@ -158,6 +200,12 @@ def _tokens(
 ) -> list[Token]:
     out = []
     for hit in name_hits:
+        if len(hit.values) == 1:  # most names mean one thing: the loop below, shortened
+            ref = hit.values[0]
+            if ref.kind is NameKind.PERSON:
+                hit = _longest_person(words, kb, hit, end)
+            out.append(Token(hit.start, hit.end, hit.prefix, _KIND[ref.kind], hit.values))
+            continue
         if any(r.kind is NameKind.PERSON for r in hit.values):
             hit = _longest_person(words, kb, hit, end)
         best = min(hit.values, key=lambda r: _PRIORITY[r.kind])

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from agents.events._terms import Words
+from agents.events._terms import TermHit, Words
 from agents.events.knowledge import NameKind, NameRef
-from agents.events.lexicon import Cue, Term, TriggerSpec
+from agents.events.lexicon import Cue, DateWord, Term, TriggerSpec
 
 __all__ = ["Party", "Place", "Sentence", "Token", "Trigger"]
 
@@ -86,6 +86,7 @@ class Sentence:
     tokens: list[Token]
     cue_prefixes: dict[int, str] = field(default_factory=dict)
     words: Words | None = None
+    date_hits: list[TermHit[DateWord]] | None = None  # ``lexicon.dates`` hits in ``words``
 
     def gap(self, start: int, end: int) -> str:
         """Text between two positions with honorifics blanked."""

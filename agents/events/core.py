@@ -36,7 +36,7 @@ from agents.events._dates import DateMention, find_dates, resolve_date
 from agents.events._frames import Frame, build_frames, initiator_hint
 from agents.events._resolve import ArticleContext
 from agents.events._segments import Segment, candidate_sentences, paragraph_span
-from agents.events._sentence import Party, Sentence, parse_words
+from agents.events._sentence import Party, Sentence, parse_hits, scan_words
 from agents.events._sources import paragraph_sources, sentence_sources
 from agents.events._surface import Surfaces
 from agents.events._terms import Words
@@ -87,9 +87,10 @@ def extract_events(article: Article, kb: KnowledgeBase, lexicons: Lexicons) -> l
     units = []
     for segment in candidate_sentences(folded.text, lexicon):
         words = Words(folded.text[segment.start : segment.end])
-        if next(lexicon.triggers.finditer(words), None) is None:
+        hits = scan_words(words, lexicon, kb)
+        if not hits.triggers:
             continue  # the pre-filter fired inside another word ("وزارة", "spokesman")
-        parsed = parse_words(words, lexicon, kb)
+        parsed = parse_hits(words, hits, lexicon, kb)
         if parsed.triggers:
             first, last = folded.original_span(segment.start, segment.end)
             units.append(
@@ -132,7 +133,8 @@ def _read_unit(
             _attach_anaphora(unit, frame, actors, sources, hint, drafts)
             continue
         if dates is None:
-            dates = find_dates(unit.sentence.words or unit.sentence.text, lexicon)
+            sentence = unit.sentence
+            dates = find_dates(sentence.words or sentence.text, lexicon, sentence.date_hits)
         day = _date_for(frame, dates, ctx)
         for pair, directed, strength in pairs:
             draft = _Draft(EventType(frame.kind), pair, directed, strength, unit, day=day)

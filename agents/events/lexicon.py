@@ -20,6 +20,7 @@ from typing import Any
 import yaml
 
 from agents.events._folding import Folder
+from agents.events._scanner import Scanner
 from agents.events._terms import Clitics, TermMatcher
 from agents.normalize.text import fold
 from streams.errors import ConfigError
@@ -165,6 +166,17 @@ class Lexicon:
         )
         self.dates: TermMatcher[DateWord] = TermMatcher(_date_words(data, noun_clitics))
         self.with_clitic = str((data.get("markers") or {}).get("with_clitic") or "")
+        self._scanner: Scanner | None = None
+
+    def scanner(self, names: TermMatcher[Any]) -> Scanner:
+        """The one-pass scanner of a sentence: triggers, blockers, ``names`` (the knowledge
+        base's), terms, cues and dates, in that order. Built on first use, since the names
+        come from the knowledge base, and again only when other names are passed."""
+        if self._scanner is None or self._scanner.matchers[2] is not names:
+            self._scanner = Scanner(
+                [self.triggers, self.blockers, names, self.terms, self.cues, self.dates]
+            )
+        return self._scanner
 
     def __repr__(self) -> str:
         return f"Lexicon(lang={self.lang!r}, version={self.version}, path={str(self.path)!r})"

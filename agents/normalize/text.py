@@ -21,6 +21,7 @@ import numpy as np
 __all__ = [
     "fold",
     "fold_digits",
+    "fold_with_origin",
     "is_boilerplate_line",
     "split_sentences",
     "strip_boilerplate",
@@ -148,6 +149,43 @@ def fold(text: str) -> str:
         mapped = mapped[keep]
     folded: str = mapped.tobytes().decode("utf-32-le", "surrogatepass")
     return folded
+
+
+def fold_with_origin(text: str) -> tuple[str, np.ndarray | None] | None:
+    """``fold(text)`` and, for each folded character, the index in ``text`` it comes from.
+
+    Stages that match on folded text but quote the original (events) need the offsets; they
+    come from the same table as ``fold``, so the two cannot drift. The offsets are ``None``
+    when every character was kept (folded index = original index, the common case: no
+    array is built). The whole result is ``None`` when the text would take ``fold``'s
+    reference path (beyond the BMP, not NFKC, a lower case that is not one character):
+    NFKC may merge or split characters, so offsets are the caller's call.
+    """
+    # UTF-16 rather than ``fold``'s UTF-32: half the bytes, and a text within the BMP is
+    # told by its length alone (no ``max``); decoding stays UTF-32, so that two lone
+    # surrogates never pair up into one character.
+    units = text.encode("utf-16-le", "surrogatepass")
+    if len(units) != 2 * len(text):
+        return None  # beyond the BMP
+    if not text:
+        return "", None
+    if not unicodedata.is_normalized("NFKC", text):
+        return None
+    mapped = _LUT.take(np.frombuffer(units, dtype=np.uint16))
+    origin: np.ndarray | None = None
+    if (mapped >= _SLOW).any():
+        if (mapped == _SLOW).any():
+            return None
+        origin = np.flatnonzero(mapped != _DROP)
+        mapped = mapped[origin]
+    folded: str = mapped.tobytes().decode("utf-32-le", "surrogatepass")
+    if "  " in folded:  # blank runs (rare): keep the first blank of each
+        blank = mapped == _SPACE
+        keep = np.ones(mapped.size, dtype=bool)
+        keep[1:] = ~(blank[1:] & blank[:-1])
+        folded = mapped[keep].tobytes().decode("utf-32-le", "surrogatepass")
+        origin = origin[keep] if origin is not None else np.flatnonzero(keep)
+    return folded, origin
 
 
 def fold_digits(text: str) -> str:

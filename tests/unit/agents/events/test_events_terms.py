@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import random
+from typing import Any
+
 import pytest
 
-from agents.events._terms import Clitics, TermMatcher, Words, scan_all
+from agents.events import KnowledgeBase, Lexicons
+from agents.events._scanner import scan_all
+from agents.events._terms import _TOKEN, Clitics, TermMatcher, Words, _cores
 from agents.normalize.text import fold
 
 
@@ -95,3 +100,82 @@ def test_candidates_cover_every_hit_and_skip_words_inside_words() -> None:
     words = [text[i : text.find(" ", i) if " " in text[i:] else len(text)] for i in found]
     if m._firsts.available:  # exact token anchors (with pyahocorasick)
         assert words == ["وزار", "وللاجتماعات", "met", "spoke"]
+
+
+def _phrases(m: TermMatcher[Any]) -> list[str]:
+    """Every phrase of a matcher as written in text (stems with a suffix), from its trie."""
+    out: list[str] = []
+    pending: list[tuple[Any, list[str]]] = [(m._root, [])]
+    while pending:
+        node, words = pending.pop()
+        out += [" ".join([*words, stem]) + "ات" for stem in node.stems]
+        for word, child in node.next.items():
+            if child.here:
+                out.append(" ".join([*words, word]))
+            if len(words) < 3:
+                pending.append((child, [*words, word]))
+    return sorted(out)
+
+
+def _sentences(pools: list[list[str]], count: int, seed: int) -> list[str]:
+    """Phrases of several matchers with clitics, glue words and punctuation between them."""
+    rng = random.Random(seed)
+    glue = [" ", ", ", "، ", " و", " with ", " مع ", " با ", ". ", " 12 ", " (", ") ", " ب", " ل"]
+    glue += [" ال", " x_y ", "_", " وزارة "]
+    out = []
+    for _ in range(count):
+        parts = []
+        for _ in range(rng.randint(2, 14)):
+            pool = rng.choice(pools)
+            parts += [rng.choice(pool) if pool else "", rng.choice(glue)]
+        out.append(fold("".join(parts)))
+    return out
+
+
+def test_words_spans_equal_the_token_regex() -> None:
+    """``Words`` finds spans by ``str.find``: the same as the regex's match objects."""
+    rng = random.Random(2)
+    alphabet = [*"ab_ -.,،\n\t12", "وزير", "اتصل", "كتاب", "ـ", "«", "»", "x_y"]
+    for _ in range(3000):
+        text = "".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30)))
+        words = Words(text)
+        spans = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(text)]
+        assert list(zip(words.words, words.starts, words.ends, strict=True)) == spans
+        assert words.cores == [_cores(word) for word in words.words]
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa", "en"])
+def test_scanner_equals_separate_scans_on_generated_sentences(
+    lexicons: Lexicons, kb: KnowledgeBase, lang: str
+) -> None:
+    lexicon = lexicons.by_lang[lang]
+    scanner = lexicon.scanner(kb.names)
+    pools = [_phrases(m) for m in scanner.matchers]
+    found = 0
+    for text in _sentences(pools, 400, seed=len(lang)):
+        words = Words(text)
+        expected = [list(m.finditer(words)) for m in scanner.matchers]
+        assert scanner.scan(words) == expected, text
+        found += sum(map(len, expected))
+    assert found > 2000
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa", "en"])
+def test_may_contain_is_false_only_for_words_no_hit_covers(
+    lexicons: Lexicons, kb: KnowledgeBase, lang: str
+) -> None:
+    lexicon = lexicons.by_lang[lang]
+    matchers = [lexicon.dates, lexicon.terms, lexicon.cues, lexicon.triggers]
+    pools = [_phrases(m) for m in matchers]
+    for m in matchers:
+        for text in _sentences(pools, 150, seed=3):
+            words = Words(text)
+            covered = {
+                i
+                for hit in m.finditer(words)
+                for i, start in enumerate(words.starts)
+                if hit.start <= start < hit.end
+            }
+            for index, word in enumerate(words.words):
+                if not m.may_contain(word):
+                    assert index not in covered, (text, word)

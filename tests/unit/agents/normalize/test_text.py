@@ -123,3 +123,39 @@ def test_english_fast_path_skips_langdetect() -> None:
     text = "The minister said on Tuesday that the talks with his counterpart were held in the capital and would resume."
     assert detect_language(text, fallback=fake) == "en"
     assert calls == []
+
+
+def test_fold_with_origin_folds_as_fold_and_points_at_the_source() -> None:
+    import random
+
+    from agents.normalize.text import fold_with_origin
+
+    rng = random.Random(11)
+    pool = (
+        [chr(c) for c in range(0x0600, 0x0700)]
+        + list("abc ABC 12 \t\n\r\x0b")
+        + ["\u200c", "\u00a0", "\u00ad", "Σ", "İ", "😀", "ﻻ", "\ud83d"]
+    )
+    on_table = 0
+    for _ in range(3000):
+        sample = "".join(rng.choices(pool, k=rng.randint(0, 30)))
+        found = fold_with_origin(sample)
+        if found is None:  # the reference path: emoji, not NFKC, two-character lower case
+            assert fold(sample) == _reference_fold(sample)
+            continue
+        on_table += 1
+        folded, origin = found
+        assert folded == fold(sample), repr(sample)
+        offsets = list(range(len(folded))) if origin is None else origin.tolist()
+        assert len(offsets) == len(folded)
+        assert offsets == sorted(set(offsets))
+        for char, index in zip(folded, offsets, strict=True):
+            assert char == " " or fold(sample[index]) == char, repr(sample)
+    assert on_table > 1000
+
+
+@pytest.mark.parametrize("text", ["😀 x", "ﻻ", "İstanbul", "ΟΔΟΣ"])
+def test_fold_with_origin_leaves_the_reference_path_to_the_caller(text: str) -> None:
+    from agents.normalize.text import fold_with_origin
+
+    assert fold_with_origin(text) is None
