@@ -7,12 +7,16 @@ the time from the article's ``fetched_at`` (stamped when produced) to the alert'
 consumer. Prints p50/p95/p99/max.
 
     .venv/bin/python -m benchmarks.bench_kafka [--rate 100] [--seconds 20]
+
+Also prints the worker process's CPU per article while producing: its cost per article
+through Kafka, against which the embedded pipeline's cost per article compares.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import subprocess
 import tempfile
 import time
@@ -47,7 +51,16 @@ def _article(i: int, base: datetime) -> RawArticle:
     )
 
 
-async def _measure(broker: str, prefix: str, rate: int, seconds: int) -> list[float]:
+def _cpu_seconds(pid: int) -> float:
+    """User + system CPU time of process ``pid`` so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+async def _measure(
+    broker: str, prefix: str, rate: int, seconds: int, worker_pid: int
+) -> tuple[list[float], float]:
+    """Latencies of the alerts received, and the worker's CPU seconds while producing."""
     raw = topic_name(Topic.ARTICLES_RAW, prefix)
     alerts = topic_name(Topic.ALERTS, prefix)
     producer = AIOKafkaProducer(bootstrap_servers=broker, linger_ms=0)
@@ -68,12 +81,16 @@ async def _measure(broker: str, prefix: str, rate: int, seconds: int) -> list[fl
             raise RuntimeError("worker produced no alert within 120 s; see the worker log")
         total = rate * seconds
 
+        cpu = 0.0
+
         async def produce() -> None:
-            start = time.monotonic()
+            nonlocal cpu
+            start, cpu_start = time.monotonic(), _cpu_seconds(worker_pid)
             for i in range(1, total + 1):
                 await asyncio.sleep(max(0.0, start + i / rate - time.monotonic()))
                 await producer.send(raw, encode(_article(i, base)), key=f"bench-{i}".encode())
             await producer.flush()
+            cpu = _cpu_seconds(worker_pid) - cpu_start
 
         task = asyncio.create_task(produce())
         end = time.monotonic() + seconds + 60
@@ -88,7 +105,7 @@ async def _measure(broker: str, prefix: str, rate: int, seconds: int) -> list[fl
     finally:
         await consumer.stop()
         await producer.stop()
-    return latencies
+    return latencies, cpu
 
 
 def main() -> None:
@@ -107,7 +124,9 @@ def main() -> None:
     prefix = unique_prefix()
     worker = WorkerProcess(pipeline_env(broker, prefix, tmp / "state"), tmp / "worker.log", tmp).start()
     try:
-        latencies = sorted(asyncio.run(_measure(broker, prefix, args.rate, args.seconds)))
+        assert worker.proc is not None
+        found, cpu = asyncio.run(_measure(broker, prefix, args.rate, args.seconds, worker.proc.pid))
+        latencies = sorted(found)
     finally:
         worker.stop()
         if args.broker is None:
@@ -125,6 +144,10 @@ def main() -> None:
         table.add_row(label, pct(p))
     table.add_row("max", f"{1000 * latencies[-1]:.0f} ms" if latencies else "-")
     table.add_row("target p99", "≤ 1000 ms")
+    # While the worker keeps up, CPU per article is its cost; when it falls behind, the
+    # share reaches ~100 % of a core and the figure is a lower bound.
+    table.add_row("worker CPU while producing", f"{100 * cpu / args.seconds:.0f} % of a core")
+    table.add_row("worker CPU per article", f"{1000 * cpu / expected:.1f} ms")
     Console().print(table)
 
 
