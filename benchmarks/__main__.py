@@ -7,6 +7,7 @@ MODULES = [
     "benchmarks.bench_pipeline",
     "benchmarks.bench_events",
     "benchmarks.bench_figures",
+    "benchmarks.bench_alerts",
     "benchmarks.bench_dedup",
     "benchmarks.bench_connectors",
     "benchmarks.bench_kafka",

@@ -32,9 +32,9 @@ def _located(s: Sentence, m: Match) -> bool:
 
 def location(s: Sentence, n: NumberSpan, end: int) -> str | None:
     """Where the figure happened: a place after a preposition, nearest the number."""
-    places = [m for ms in s.starts for m in ms if m.role is Role.LOCATION]
-    if not places:
+    if Role.LOCATION not in s.present:
         return None
+    places = s.places()
     after = [m for m in places if m.start >= end and m.start - end <= NEAR_WORDS]
     for m in after:
         if _located(s, m):
@@ -47,8 +47,9 @@ def location(s: Sentence, n: NumberSpan, end: int) -> str | None:
         if m.start >= end and _located(s, m):
             return m.value
     for m in places:
-        # A place bound to a toll word: "شهدای غزه", "Gaza death toll".
-        if any(x.role in _CATEGORY_ROLES for x in s.starts[m.end] if m.end < len(s.tokens)) or any(
+        # A place bound to a toll word: "شهدای غزه", "Gaza death toll". (The place may end
+        # the sentence: then no token follows it.)
+        if (m.end < len(s.tokens) and not _CATEGORY_ROLES.isdisjoint(s.role_sets[m.end])) or any(
             x.role in _CATEGORY_ROLES for x in s.ends[m.start]
         ):
             return m.value
@@ -77,8 +78,10 @@ def attribution(s: Sentence) -> list[Source]:
     series points.
     """
     out: list[Source] = []
-    for ms in s.starts:
-        for m in ms:
+    if Role.SOURCE not in s.present:
+        return out
+    for i in s.hits:
+        for m in s.starts[i]:
             if m.role is not Role.SOURCE:
                 continue
             modifier, place = _source_modifiers(s, m)

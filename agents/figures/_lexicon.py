@@ -10,8 +10,9 @@ clitics (و ف ب ل ك ال) and without an accusative alef, so "والجرحى
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from itertools import compress
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -22,7 +23,17 @@ from agents.figures._prefilter import QuickFold
 from agents.normalize.text import fold
 from streams.errors import ConfigError
 
-__all__ = ["DEFAULT_LEXICON_DIR", "FigureLexicons", "Lexicon", "Match", "Role", "load_lexicons"]
+__all__ = [
+    "DEFAULT_LEXICON_DIR",
+    "NO_MATCHES",
+    "NO_ROLES",
+    "FigureLexicons",
+    "Lexicon",
+    "Match",
+    "Matches",
+    "Role",
+    "load_lexicons",
+]
 
 
 class Role(enum.IntEnum):
@@ -77,11 +88,38 @@ class Match(NamedTuple):
     prefix: str
 
 
+NO_MATCHES: tuple[Match, ...] = ()
+"""What ``Lexicon.match`` gives a token where no entry starts (shared, never changed)."""
+
+NO_ROLES: frozenset[Role] = frozenset()
+
+
+class Matches(NamedTuple):
+    """Every lexicon match of a sentence, indexed three ways (``Lexicon.match_texts``).
+
+    ``starts[i]``: the longest matches starting at token ``i``; ``ends[j]``: the matches
+    ending just before token ``j``, longest first; ``role_sets[i]``: the roles of
+    ``starts[i]``; ``hits``: the tokens where a match starts, ascending.
+    """
+
+    starts: list[Sequence[Match]]
+    ends: list[Sequence[Match]]
+    role_sets: list[frozenset[Role]]
+    hits: list[int]
+
+
 @dataclass(frozen=True, slots=True)
 class _Entry:
     tokens: tuple[str, ...]
     role: Role
     value: str
+
+
+_WordEntries = tuple[
+    Mapping[str, tuple[tuple[_Entry, str], ...]] | None,
+    tuple[tuple[_Entry, str], ...],
+    frozenset[Role],
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -98,26 +136,35 @@ class Lexicon:
     langs: tuple[str, ...]
     versions: tuple[int, ...]
     forms: Mapping[str, tuple[tuple[_Entry, str], ...]]  # one-word entries
+    # Every word that starts an entry: the phrases it starts (``phrases[word]`` or None),
+    # its one-word entries (``forms[word]``) and their roles, for one lookup a word.
+    words: Mapping[str, _WordEntries]
     phrases: Mapping[str, Mapping[str, tuple[tuple[_Entry, str], ...]]]  # first -> second word
     modifier_stems: tuple[tuple[str, str], ...]  # "فلسطين*" -> (stem, canonical adjective)
     triggers: frozenset[str]
     max_gap_words: int  # unknown words allowed between a "before" category word and its count
     starts: frozenset[str]  # every word that starts an entry (keys of forms and phrases)
 
-    def match(self, tokens: list[Token]) -> list[list[Match]]:
+    def match(self, tokens: list[Token]) -> list[Sequence[Match]]:
         """Matches starting at each token; only the longest at each start (ties all kept)."""
-        n_tokens = len(tokens)
-        single = self.forms.get
-        first = self.phrases.get
+        return self.match_texts([t[0] for t in tokens]).starts
+
+    def match_texts(self, texts: list[str]) -> Matches:
+        """``match`` on the tokens' texts, with the same matches by end and their roles.
+
+        Most words of a sentence start no entry: one C-level pass (``map``) looks every word
+        up, and the others share empty values (``NO_MATCHES``, ``NO_ROLES``).
+        """
+        n_tokens = len(texts)
         new = tuple.__new__
-        texts = [t[0] for t in tokens]
-        out: list[list[Match]] = [[] for _ in texts]
-        # Most words of a sentence start no entry: one set test each finds the few that do.
-        starts = self.starts
-        for i in [i for i, text in enumerate(texts) if text in starts]:
-            text = texts[i]
-            best = out[i]
-            seconds = first(text)
+        starts: list[Sequence[Match]] = [NO_MATCHES] * n_tokens
+        ends: list[Sequence[Match]] = [NO_MATCHES] * (n_tokens + 1)
+        role_sets = [NO_ROLES] * n_tokens
+        hits: list[int] = []
+        found = list(map(self.words.get, texts))
+        for i in compress(range(n_tokens), found):
+            seconds, singles, roles = found[i]  # type: ignore[misc]
+            best: list[Match] = []
             if seconds is not None and i + 1 < n_tokens:
                 second = texts[i + 1]
                 cands = seconds.get(second)
@@ -134,10 +181,26 @@ class Lexicon:
                     ):
                         longest = n
                         best.append(new(Match, (i, i + n, entry.role, entry.value, prefix)))
-            if not best:
-                for entry, prefix in single(text, ()):
-                    best.append(new(Match, (i, i + 1, entry.role, entry.value, prefix)))
-        return out
+            if best:
+                roles = frozenset([m.role for m in best])
+                end = i + longest
+            elif len(singles) == 1:
+                entry, prefix = singles[0]
+                best = [new(Match, (i, i + 1, entry.role, entry.value, prefix))]
+                end = i + 1
+            elif singles:
+                best = [new(Match, (i, i + 1, e.role, e.value, p)) for e, p in singles]
+                end = i + 1
+            else:
+                continue  # the first word of phrases none of which is here
+            starts[i] = best
+            role_sets[i] = roles
+            hits.append(i)
+            # In start order, so each ends[j] is longest first. ``best`` is never changed
+            # again; a later match ending at the same token makes a new list.
+            before = ends[end]
+            ends[end] = best if before is NO_MATCHES else [*before, *best]
+        return Matches(starts, ends, role_sets, hits)
 
     def modifier(self, word: str) -> str | None:
         """The adjective a "stem*" modifier entry gives ``word`` ("الفلسطينية" -> Palestinian)."""
@@ -341,12 +404,29 @@ def _compile(files: list[tuple[str, int, Mapping[str, Any]]], quick: QuickFold) 
         langs=tuple(lang for lang, _, _ in files),
         versions=tuple(version for _, version, _ in files),
         forms=forms,
+        words=_word_entries(forms, phrases),
         phrases=phrases,
         modifier_stems=tuple(stems),
         triggers=frozenset(triggers),
         max_gap_words=max(_gap(data) for _, _, data in files),
         starts=frozenset(forms) | frozenset(phrases),
     )
+
+
+def _word_entries(
+    forms: Mapping[str, tuple[tuple[_Entry, str], ...]],
+    phrases: Mapping[str, Mapping[str, tuple[tuple[_Entry, str], ...]]],
+) -> dict[str, _WordEntries]:
+    """``Lexicon.words``: per word, its phrases, its one-word entries and their roles."""
+    shared: dict[frozenset[Role], frozenset[Role]] = {}  # one object per set of roles
+    out: dict[str, _WordEntries] = {}
+    for word, entries in forms.items():
+        roles = frozenset([e.role for e, _ in entries])
+        out[word] = (phrases.get(word), entries, shared.setdefault(roles, roles))
+    for word, seconds in phrases.items():
+        if word not in out:
+            out[word] = (seconds, (), NO_ROLES)
+    return out
 
 
 def _gap(data: Mapping[str, Any]) -> int:

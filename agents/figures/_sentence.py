@@ -7,15 +7,23 @@ only the characters and words around the number.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from collections.abc import Set as AbstractSet
+from dataclasses import dataclass
+from operator import itemgetter
 
-from agents.figures._lexicon import Lexicon, Match, Role
+from agents.figures._lexicon import NO_ROLES, Lexicon, Match, Role
 from agents.figures._numbers import NumberSpan, Token, find_numbers, tokenize
 
 __all__ = ["Sentence", "not_a_count"]
 
 _CURRENCY = frozenset("$€£¥﷼")
 _SUBJECTS = frozenset({Role.PEOPLE, Role.GROUP, Role.NATIONALITY, Role.OTHERS})
+_SUBJECTS_OR_CATEGORY = _SUBJECTS | {Role.CAT_AFTER}
+_TIME_OR_MONTH = frozenset({Role.TIME, Role.MONTH})
+
+
+_TEXT = itemgetter(0)
 
 
 @dataclass(slots=True)
@@ -24,48 +32,62 @@ class Sentence:
 
     ``starts[i]`` holds the longest matches beginning at token ``i``; ``ends[j]`` the matches
     ending just before token ``j`` (longest first), for reading leftwards from a number.
+    ``role_sets[i]`` is the roles of ``starts[i]``, ``present`` every role of the sentence and
+    ``hits`` the tokens where a match starts: the rules ask "is there a month here?" for
+    every number, and most answers are no without looking at a single match.
     """
 
     folded: str
     lexicon: Lexicon
     tokens: list[Token]
     numbers: list[NumberSpan]
-    starts: list[list[Match]]
-    ends: list[list[Match]] = field(default_factory=list)
+    starts: list[Sequence[Match]]
+    ends: list[Sequence[Match]]
+    role_sets: list[frozenset[Role]]
+    present: frozenset[Role]
+    hits: list[int]
+    _places: list[Match] | None = None
 
     @classmethod
     def from_folded(cls, folded: str, lexicon: Lexicon, lang: str | None) -> Sentence | None:
         """Analyse ``folded``; ``None`` when it holds no category word or no number."""
         tokens = tokenize(folded)
-        if not lexicon.is_candidate(t.text for t in tokens):
+        texts = list(map(_TEXT, tokens))
+        if not lexicon.is_candidate(texts):
             return None
         numbers = find_numbers(tokens, lang)
         if not numbers:
             return None
-        starts = lexicon.match(tokens)
-        ends: list[list[Match]] = [[] for _ in range(len(tokens) + 1)]
-        for ms in starts:  # in start order, so each ends[j] is longest first
-            for m in ms:
-                ends[m.end].append(m)
-        return cls(folded, lexicon, tokens, numbers, starts, ends)
+        starts, ends, role_sets, hits = lexicon.match_texts(texts)
+        present = frozenset().union(*map(role_sets.__getitem__, hits))
+        return cls(folded, lexicon, tokens, numbers, starts, ends, role_sets, present, hits)
 
-    def roles(self, i: int) -> set[Role]:
+    def places(self) -> list[Match]:
+        """Every place the sentence names, in order (read once, for its first figure)."""
+        if self._places is None:
+            self._places = [m for i in self.hits for m in self.starts[i] if m.role is Role.LOCATION]
+        return self._places
+
+    def roles(self, i: int) -> frozenset[Role]:
         """Roles of the matches starting at token ``i`` (empty past the end)."""
         if i >= len(self.tokens):
-            return set()
-        return {m.role for m in self.starts[i]}
+            return NO_ROLES
+        return self.role_sets[i]
 
     def first(self, i: int, role: Role) -> Match | None:
         """The match of ``role`` starting at token ``i``, if any."""
-        if i >= len(self.tokens):
+        if i >= len(self.tokens) or role not in self.role_sets[i]:
             return None
-        return next((m for m in self.starts[i] if m.role is role), None)
+        return next(m for m in self.starts[i] if m.role is role)
 
     def ending(self, j: int, role: Role) -> Match | None:
         """The longest match of ``role`` ending just before token ``j``."""
         if j <= 0:
             return None
-        return next((m for m in self.ends[j] if m.role is role), None)
+        for m in self.ends[j]:
+            if m.role is role:
+                return m
+        return None
 
     def is_punct(self, i: int) -> bool:
         return i < len(self.tokens) and self.tokens[i].kind == "punct"
@@ -112,7 +134,7 @@ def not_a_count(s: Sentence, n: NumberSpan) -> str | None:
         return "phone"
     if s.tokens[nxt].text == "-" if nxt < len(s.tokens) else False:
         nxt += 1  # "12-year-old"
-    if Role.PARTITIVE in s.roles(nxt) and s.roles(nxt + 1) & {Role.TIME, Role.MONTH}:
+    if Role.PARTITIVE in s.roles(nxt) and s.roles(nxt + 1) & _TIME_OR_MONTH:
         nxt += 1  # "7 من الشهر"
     roles = s.roles(nxt)
     if Role.MONTH in roles and _is_month(s, nxt):
@@ -127,11 +149,14 @@ def not_a_count(s: Sentence, n: NumberSpan) -> str | None:
         return "clock"
     if Role.THING in roles:
         return "thing"
-    if _month_before(s, n):
+    present = s.present  # most sentences name no month, clock or age: skip those rules
+    if Role.MONTH in present and _month_before(s, n):
         return "date"  # "October 7", "Oct. 7", "May 15, 2023"
-    if s.ending(n.first, Role.CLOCK_BEFORE):
+    if Role.CLOCK_BEFORE in present and s.ending(n.first, Role.CLOCK_BEFORE):
         return "clock"
-    if any(s.ending(j, Role.AGE) for j in range(max(n.first - 2, 1), n.first + 1)):
+    if Role.AGE in present and any(
+        s.ending(j, Role.AGE) for j in range(max(n.first - 2, 1), n.first + 1)
+    ):
         return "age"
     if _is_year(s, n, roles):
         return "year"
@@ -160,13 +185,13 @@ def _month_before(s: Sentence, n: NumberSpan) -> bool:
     return n.last + 1 >= len(s.tokens) or s.tokens[n.last + 1].kind == "punct"
 
 
-def _is_year(s: Sentence, n: NumberSpan, following: set[Role]) -> bool:
+def _is_year(s: Sentence, n: NumberSpan, following: AbstractSet[Role]) -> bool:
     """A bare four-digit number after "year"/a month, or in 1900-2100 unless people follow it."""
     text = s.tokens[n.first].text
     if n.words or n.first != n.last or len(text) != 4 or not text.isdigit():
         return False
     if s.ending(n.first, Role.TIME) or s.ending(n.first, Role.MONTH):
         return True  # "عام 2023", "سال ۱۴۰۲", "۱۵ مهر ۱۴۰۲"
-    if following & (_SUBJECTS | {Role.CAT_AFTER}):
+    if following & _SUBJECTS_OR_CATEGORY:
         return False  # "2000 قتيل" is a toll, not a year
     return 1900 <= n.value <= 2100

@@ -1,0 +1,219 @@
+"""The short cuts of the figure stage change no result (agents.figures.core, _prefilter, _numbers).
+
+``extract_figures`` reads only lines with a category trigger and a number, folds their
+sentences in one call, and reads a lone run of digits without the general number reader.
+Each test here runs every text the other figure tests use (collected from their
+``parametrize`` marks, so a new case is covered too), in every language, both ways.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import unicodedata
+from datetime import UTC, datetime
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+from agents.figures import FigureLexicons, extract_figures
+from agents.figures import core as figures_core
+from agents.figures._numbers import find_numbers, number_words, tokenize
+from agents.normalize.text import fold, split_sentences
+from streams.records import Article, FigureMention
+
+HERE = Path(__file__).resolve().parent
+SIBLINGS = (
+    "test_figures_extract.py",
+    "test_figures_exclusions.py",
+    "test_figures_numbers.py",
+    "test_figures_lexicon.py",
+)
+ARTICLES = HERE.parents[2] / "fixtures" / "figures" / "articles"
+LANGS = ("ar", "fa", "en", "und")
+
+# A number form in a sentence that reports a toll, so the pre-filter has a trigger to see.
+CONTEXTS = (
+    "{} people were killed in the strike.",
+    "قتل {} شخصا في الغارة.",
+    "{} نفر در این حمله کشته شدند.",
+)
+# Characters the quick fold cannot fold exactly: NFKC digits and ligatures, a space outside
+# the blocks it knows, an emoji, a hamza that NFKC composes with the letter before it.
+EXOTIC = (
+    "½ people were killed.",
+    "① killed and ² wounded.",
+    "١٢ قتيلا و１٥ جريحا",
+    "قتل ﺛﻼﺛﺔ أشخاص",
+    "قتل ثلاثة\u3000أشخاص",
+    "killed 15\U0001f600 people",
+    "کشته شدن سه\u0654 نفر",
+    "ΟΔΟΣ 12 killed",
+    "قتل ٣\u200c شخص",
+)
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(f"_figures_sibling_{name[:-3]}", HERE / name)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _strings(value: object) -> list[str]:
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, list | tuple):
+        return [s for v in value for s in _strings(v)]
+    return []
+
+
+def _sibling_texts() -> list[str]:
+    """Every string the sibling test modules parametrize with (sentences, numbers, codes)."""
+    texts: set[str] = set()
+    for name in SIBLINGS:
+        module = _load(name)
+        for attr in vars(module).values():
+            for mark in getattr(attr, "pytestmark", ()):
+                if mark.name == "parametrize":
+                    texts.update(_strings(list(mark.args[1])))
+        texts.update(_strings(getattr(module, "CASES", [])))
+    return sorted(t for t in texts if t.strip())
+
+
+TEXTS = _sibling_texts()
+NUMBER_FORMS = sorted({t for t in TEXTS if len(t) < 40 and any(c.isalnum() for c in t)})
+ARTICLE_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(ARTICLES.glob("*.txt"))]
+
+
+def _article(text: str, lang: str) -> Article:
+    return Article(
+        doc="doc-1",
+        text=text,
+        lang=lang,
+        source="test",
+        origin="file",
+        fetched_at=datetime(2023, 11, 6, 8, 0, tzinfo=UTC),
+        text_hash="0",
+    )
+
+
+def _every_sentence(article: Article, lexicons: FigureLexicons) -> list[FigureMention]:
+    """``extract_figures`` without the pre-filter: every sentence, each folded on its own."""
+    text = figures_core._text(article)
+    sentences = [
+        s for line in text.split("\n") for s in figures_core._rejoin(split_sentences(line))
+    ]
+    lang = figures_core._number_lang(article.lang)
+    return figures_core._figures(
+        article, sentences, [fold(s) for s in sentences], lexicons.for_lang(article.lang), lang
+    )
+
+
+def _same_both_ways(texts: list[str], lexicons: FigureLexicons) -> int:
+    found = 0
+    for lang in LANGS:
+        for text in texts:
+            article = _article(text, lang)
+            fast = extract_figures(article, lexicons)
+            assert fast == _every_sentence(article, lexicons), (lang, text)
+            found += len(fast)
+    return found
+
+
+def test_sibling_texts_are_collected() -> None:
+    assert len(TEXTS) > 150
+    assert "٩٤٠٠" in TEXTS and "ألفين" in TEXTS  # number forms
+    assert "killed in the 7th raid" in TEXTS  # exclusions
+
+
+def test_prefilter_keeps_every_figure_of_the_test_sentences(lexicons: FigureLexicons) -> None:
+    assert _same_both_ways(TEXTS, lexicons) > 100
+
+
+def test_prefilter_keeps_every_number_form_next_to_a_toll(lexicons: FigureLexicons) -> None:
+    texts = [context.format(form) for form in NUMBER_FORMS for context in CONTEXTS]
+    assert _same_both_ways(texts, lexicons) > 100
+
+
+def test_prefilter_keeps_the_figures_of_whole_articles(lexicons: FigureLexicons) -> None:
+    joined = ["\n".join(TEXTS), *ARTICLE_TEXTS]
+    assert _same_both_ways(joined, lexicons) > 50
+
+
+@pytest.mark.parametrize("text", EXOTIC)
+def test_prefilter_keeps_lines_it_cannot_fold_exactly(lexicons: FigureLexicons, text: str) -> None:
+    _same_both_ways([text, f"Background line.\n{text}\nAnother line."], lexicons)
+
+
+def test_a_line_without_a_number_is_skipped(lexicons: FigureLexicons) -> None:
+    # A toll word but no number: nothing to read (and the line is not even split).
+    lexicon = lexicons.for_lang("fa")
+    text = "قیمت ها افزایش یافت و مردم شکایت کردند که کشته شدند.\nخبر دیگری بدون عدد."
+    sentences = figures_core._candidate_sentences(
+        text, lexicon, lexicons.quick_fold, number_words("fa")
+    )
+    assert sentences == []
+
+
+def test_maybe_number_matches_every_character_that_folds_to_a_digit(
+    lexicons: FigureLexicons,
+) -> None:
+    maybe = lexicons.quick_fold.maybe_number
+    for code in range(0x10000):
+        char = chr(code)
+        if 0xD800 <= code < 0xE000:
+            continue
+        if not (char.isnumeric() or unicodedata.decomposition(char) or char != fold(char)):
+            continue  # fold leaves it alone and it is no digit
+        if any(c.isnumeric() for c in fold(char)):
+            assert maybe.search(char), hex(code)
+
+
+@pytest.mark.parametrize(
+    "sentences",
+    [
+        ["one", "two"],
+        ["\u200cstarts with a joiner", "ends with one\u200c", "tab\there", "no\u00a0break"],
+        ["دست\u200cکم ۲۰ نفر", "غزّة\u0640", "\u064bmark first", "ΟΔΟΣ", "ﻻ ligature"],
+        ["emoji \U0001f600 here", "plain", "a\ud800b"],
+        ["", "x"],
+    ],
+)
+def test_folding_sentences_together_is_folding_each(sentences: list[str]) -> None:
+    assert figures_core._fold_each(sentences) == [fold(s) for s in sentences]
+
+
+def test_line_split_is_split_sentences() -> None:
+    for text in [*TEXTS, *ARTICLE_TEXTS]:
+        for line in text.split("\n"):
+            assert figures_core._split_line(line) == split_sentences(line), line
+
+
+def test_digits_alone_read_as_the_general_reader_reads_them() -> None:
+    texts = [*TEXTS, *(c.format(f) for f in NUMBER_FORMS for c in CONTEXTS), *ARTICLE_TEXTS]
+    for text in texts:
+        tokens = tokenize(fold(text))
+        for lang in ("ar", "fa", "en", None):
+            fast = find_numbers(tokens, lang)
+            assert fast == find_numbers(tokens, lang, digits_alone=False), text
+            assert [str(n.value) for n in fast] == [
+                str(n.value) for n in find_numbers(tokens, lang, digits_alone=False)
+            ]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("en", "5 people were killed Gaza"),
+        ("ar", "5 قتلى غزة"),
+        ("fa", "۵ نفر کشته غزه"),
+    ],
+)
+def test_a_place_ending_the_sentence_does_not_fail(
+    lexicons: FigureLexicons, lang: str, text: str
+) -> None:
+    # It used to raise IndexError (looking at the token after the last one).
+    (mention,) = extract_figures(_article(text, lang), lexicons)
+    assert (mention.value, mention.location) == (5, "Gaza")
