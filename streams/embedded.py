@@ -76,9 +76,13 @@ class EmbeddedPipeline:
         self.metrics = metrics
         self.dead_letters: list[DeadLetter] = []
         self._on_dead_letter = on_dead_letter
+        self._timers: dict[str, _StageTimer] = {}
 
     def _timed(self, stage: str) -> _StageTimer:
-        return _StageTimer(self.metrics, stage)
+        timer = self._timers.get(stage)
+        if timer is None:
+            timer = self._timers[stage] = _StageTimer(self.metrics, stage)
+        return timer
 
     def process(self, raw: RawArticle) -> DocumentResult:
         """Run one article through every stage; raises ``BackchannelError`` subclasses only."""
@@ -196,14 +200,20 @@ class EmbeddedPipeline:
 
 
 class _StageTimer:
+    """Counts and times one stage; reused, with its labelled metrics looked up once (a
+    ``labels()`` call costs a few microseconds, six stages an article)."""
+
     def __init__(self, metrics: Metrics, stage: str) -> None:
-        self._m, self._stage = metrics, stage
+        self._in = metrics.stage_in.labels(stage)
+        self._out = metrics.stage_out.labels(stage)
+        self._seconds = metrics.stage_seconds.labels(stage)
+        self._t0 = 0.0
 
     def __enter__(self) -> None:
-        self._m.stage_in.labels(self._stage).inc()
+        self._in.inc()
         self._t0 = time.perf_counter()
 
     def __exit__(self, *exc: object) -> None:
-        self._m.stage_seconds.labels(self._stage).observe(time.perf_counter() - self._t0)
+        self._seconds.observe(time.perf_counter() - self._t0)
         if exc[0] is None:
-            self._m.stage_out.labels(self._stage).inc()
+            self._out.inc()
