@@ -11,6 +11,7 @@ MODULES = [
     "benchmarks.bench_dedup",
     "benchmarks.bench_connectors",
     "benchmarks.bench_kafka",
+    "benchmarks.bench_scale",
 ]
 
 for module in MODULES:
