@@ -26,6 +26,7 @@ comparison fail.
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from collections.abc import MutableMapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -89,7 +90,7 @@ def update_series(
         url=mention.url,
     )
     when = _utc(mention.published) or _utc(mention.fetched_at)
-    if state is None:
+    if raw is None or state is None:
         entry = _Entry(point=point, at=when, arrival=0)
         state = _State(
             series_key=mention.series_key,
@@ -103,23 +104,79 @@ def update_series(
         return _update(state, mention, "figure.new", None)
     if any(e.point.doc == mention.doc and e.point.value == mention.value for e in state.entries):
         return None
-    latest = max(state.entries, key=_order)
+    # Entries are stored in ``_order`` and arrivals never repeat, so the last one is the
+    # latest and a new entry goes where ``bisect`` puts it: at the end for a report newer
+    # than the latest (the common case). Sorting and ``max`` cost ~110 µs on 50 points, as
+    # decoded times carry pydantic's ``TzInfo``, whose offset every comparison calls.
+    latest = state.entries[-1]
     entry = _Entry(point=point, at=when if when is not None else latest.at, arrival=state.arrivals)
-    entries = sorted((*state.entries, entry), key=_order)[-limit:]
+    at = len(state.entries)
+    if _order(entry) < _order(latest):
+        at = bisect_right(state.entries, _order(entry), key=_order)
+    stored = len(state.entries)
+    entries = (*state.entries[:at], entry, *state.entries[at:])[-limit:]
     state = _State(
         series_key=state.series_key,
         category=state.category,
-        entries=tuple(entries),
+        entries=entries,
         arrivals=state.arrivals + 1,
         subject=state.subject,
         location=state.location,
     )
-    series[mention.series_key] = encode(state)
+    series[mention.series_key] = _reencode(raw, state, stored, at, entry, limit)
     if mention.value == latest.point.value:
         return _update(state, mention, "figure.corroborated", None)
     if _order(entry) > _order(latest):
         return _update(state, mention, "figure.changed", latest.point)
     return _update(state, mention, "figure.stale", latest.point)
+
+
+def _reencode(raw: bytes, state: _State, stored: int, at: int, entry: _Entry, limit: int) -> bytes:
+    """``encode(state)``, the state after ``entry`` went in at index ``at`` of the ``raw`` one.
+
+    ``raw`` passed ``decode`` and was written by ``encode``, so its entries are spliced as
+    bytes: cut at ``},{"point":``, the new entry (encoded alone) inserted, the oldest dropped
+    past ``limit``, and the arrival count rewritten. ~10 µs instead of ~100 µs for 50 points:
+    encoding decoded entries is slow, as their times carry pydantic's ``TzInfo``, whose
+    offset orjson calls back into Python for. The markers are structural: inside a JSON
+    string every ``"`` is escaped, so none of them can occur in a value. Stored bytes not
+    cut into exactly ``stored`` entries that way (written some other way, say with blanks)
+    are encoded in full; ``test_figures_registry_fast`` checks the bytes equal
+    ``encode(state)``.
+    """
+    head = raw.find(_ENTRIES)
+    tail = raw.rfind(_ARRIVALS)
+    count = str(state.arrivals - 1).encode()
+    after = tail + len(_ARRIVALS)
+    if (
+        head < 0
+        or tail < head
+        or raw[head + len(_ENTRIES) : head + len(_ENTRIES) + len(_POINT)] != _POINT
+        or raw[tail - 1 : tail] != b"}"
+        or raw[after : after + len(count) + 1] not in (count + b",", count + b"}")
+    ):
+        return encode(state)
+    inner = raw[head + len(_ENTRIES) + len(_POINT) : tail - 1].split(_NEXT)
+    if len(inner) != stored:
+        return encode(state)
+    inner.insert(at, encode(entry)[len(_POINT) : -1])
+    return b"".join(
+        (
+            raw[: head + len(_ENTRIES)],
+            _POINT,
+            _NEXT.join(inner[-limit:]),
+            b"}",
+            _ARRIVALS,
+            str(state.arrivals).encode(),
+            raw[after + len(count) :],
+        )
+    )
+
+
+_ENTRIES = b'"entries":['
+_POINT = b'{"point":'
+_NEXT = b'},{"point":'
+_ARRIVALS = b'],"arrivals":'
 
 
 def series_points(series: MutableMapping[str, bytes], series_key: str) -> tuple[SeriesPoint, ...]:
