@@ -82,12 +82,12 @@ TOPICS: tuple[TopicSpec, ...] = (
     ),
     TopicSpec(
         Topic.DEDUP_BANDS,
-        "band key",
-        "BandProbe",
+        "doc id; partition chosen by band key",
+        "ProbeBatch",
         True,
-        "LSH band probes routed to the band's owner",
+        "an article's LSH band keys, one batch per owning partition",
     ),
-    TopicSpec(Topic.DEDUP_HITS, "doc id", "BandHits", True, "band hits gathered per article"),
+    TopicSpec(Topic.DEDUP_HITS, "doc id", "DedupMessage", True, "band hits gathered per article"),
     TopicSpec(
         Topic.EVENT_MENTIONS, "event id", "EventMention", True, "one article's report of a contact"
     ),

@@ -1,15 +1,14 @@
 """Near-duplicate detection stage: reprints and copied passages (pure core)."""
 
 from agents.dedup.core import check, decide, plan, probe, split_passages, sweep
-from agents.dedup.index import ProbeCache
 from agents.dedup.params import DedupParams
 from agents.dedup.probes import (
     ArticleSketch,
     BandHit,
     BandMatch,
-    BandProbe,
-    Level,
+    PassagePair,
     PassageSketch,
+    ProbeBatch,
     SignaturePlan,
 )
 
@@ -17,11 +16,10 @@ __all__ = [
     "ArticleSketch",
     "BandHit",
     "BandMatch",
-    "BandProbe",
     "DedupParams",
-    "Level",
+    "PassagePair",
     "PassageSketch",
-    "ProbeCache",
+    "ProbeBatch",
     "SignaturePlan",
     "check",
     "decide",

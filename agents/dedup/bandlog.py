@@ -15,18 +15,22 @@ The embedded runtime needs none of this: its buckets are its state (``check``).
 
 from __future__ import annotations
 
+import logging
 from collections import deque
 from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from agents.dedup.gather import HitBatch, ProbeBatch
-from agents.dedup.index import ProbeCache, probe, sweep
+from agents.dedup.gather import HitBatch
+from agents.dedup.index import probe, sweep
 from agents.dedup.params import DedupParams
-from agents.dedup.probes import BandHit
+from agents.dedup.probes import BandHit, ProbeBatch
 from streams.codec import decode
+from streams.errors import RecordError
 
 __all__ = ["BandIndex", "record_key"]
+
+logger = logging.getLogger(__name__)
 
 _OFFSET_BYTES = 8
 
@@ -51,6 +55,8 @@ class BandIndex:
         self._horizon = horizon
         self._sweep_every = horizon / 10
         self._partitions: dict[int, _Partition] = {}
+        self.skipped = 0
+        """Log records that could not be decoded while rebuilding (logged, then left out)."""
 
     def reset(self) -> None:
         """Forget every partition (on a rebalance); each is rebuilt from the log when next used."""
@@ -72,27 +78,15 @@ class BandIndex:
         hits = self._probe(part, batch)
         key = record_key(partition, batch.doc)
         log[key] = offset.to_bytes(_OFFSET_BYTES, "big") + raw
-        if batch.probes:
-            now = batch.probes[0].fetched_at
+        if batch.keys:
+            now = batch.fetched_at
             part.expiry.append((now, key, offset))
             self._expire(part, now, log)
         return HitBatch(doc=batch.doc, hits=hits)
 
     def _probe(self, part: _Partition, batch: ProbeBatch) -> tuple[BandHit, ...]:
-        cache = ProbeCache()  # one per batch: records change between batches
-        params = self._params
-        return tuple(
-            probe(
-                p,
-                part.buckets,
-                now=p.fetched_at,
-                horizon=self._horizon,
-                capacity=params.bucket_capacity,
-                source_repeats=params.source_repeats,
-                cache=cache,
-            )
-            for p in batch.probes
-        )
+        hit = probe(batch, part.buckets, self._params, now=batch.fetched_at, horizon=self._horizon)
+        return (hit,)
 
     def _rebuild(self, partition: int, records: Iterable[tuple[str, bytes]]) -> _Partition:
         prefix = record_key(partition, "")
@@ -103,10 +97,18 @@ class BandIndex:
         )
         part = _Partition()
         for offset, key, raw in logged:
-            batch = decode(ProbeBatch, raw)
+            try:
+                batch = decode(ProbeBatch, raw)
+            except RecordError as exc:
+                # A record an older release wrote, or a damaged one: skipping it loses that
+                # article's bands (later copies of it go unnoticed), failing here would stop
+                # the partition for good.
+                self.skipped += 1
+                logger.warning("band log record skipped", extra={"key": key, "error": str(exc)})
+                continue
             self._probe(part, batch)
-            if batch.probes:
-                part.expiry.append((batch.probes[0].fetched_at, key, offset))
+            if batch.keys:
+                part.expiry.append((batch.fetched_at, key, offset))
         return part
 
     def _expire(self, part: _Partition, now: datetime, log: MutableMapping[str, bytes]) -> None:

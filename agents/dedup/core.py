@@ -4,15 +4,16 @@ Three pure steps, so the Kafka runtime never needs every article in one process:
 
 ``plan(article)``
     MinHash values of the whole text and of each passage (``_fingerprint``), cut into LSH
-    bands; one ``BandProbe`` per band, plus one for the exact text hash.
-``probe(band_probe, buckets)``
-    Runs where the band's bucket lives (``dedup.bands`` is keyed by band key): reports the
-    earlier docs in the bucket with their sketches, adds this one, drops entries older than
-    the horizon (``index``).
+    bands: the band keys (exact text hash first, then document bands, then each passage's),
+    what each key fingerprints, and the 2-bit sketches. No object per band.
+``probe(batch, buckets, params)``
+    Runs where the keys' buckets live (``gather.batch_probes`` groups an article's keys by
+    owning partition; the embedded runtime probes the whole plan as one batch): nominates
+    the earlier docs in each bucket, adds this one, drops entries older than the horizon,
+    writes this article's record once, and scores every nominated doc and pair of passages
+    by the sketches stored in the records (``index``). A hit carries scores, not sketches.
 ``decide(article, plan, hits)``
-    Once every probe has answered: every earlier doc, and every pair of passages, that
-    shared a band is a candidate, scored by its 2-bit sketch carried in the hit. Buckets
-    hold 12-byte entries; sketches are stored once per doc and passage beside them.
+    Once every batch has answered: thresholds on the scores, then the verdict.
 
 ``check`` composes the three over one mapping for the embedded runtime.
 
@@ -22,8 +23,13 @@ article in the other >= ``document_containment``, best match first); then passag
 (``contains_copies_of``: the earlier articles whose passages this one repeats, most passages
 first, with this article's passage ids into ``split_passages``).
 
-Why these defaults (``benchmarks/bench_dedup.py``, 2,500 generated articles, 343 words on
-average: 808 reprints, 366 articles with 651 copied passages; P/R = precision/recall):
+Index (``_bucket``): a band costs a 6-character key and a 7-byte entry (doc hash, passage
+id); fetch time, outlet and sketches live once per doc in its record. Real seeds: 1.6 KB
+per article (2.45 KB with 12-byte entries, 8-character keys and a key per passage sketch);
+generated corpus: 907 bytes per article (1,358).
+
+Why these defaults (``benchmarks/bench_dedup.py --sweep``, 2,500 generated articles, 330 words
+on average: 782 reprints, 390 articles with 700 copied passages; P/R = precision/recall):
 
 - Similarity from the share of colliding bands (``s ~ f**(1/rows)``), tried first, is too
   coarse with the bands an index can afford (6-8 per passage: one band more or less moves
@@ -32,85 +38,82 @@ average: 808 reprints, 366 articles with 651 copied passages; P/R = precision/re
   error 0.057 at J = 0.5) scores candidates instead: 4-bit x 64 values in the same bytes
   lost one of the real seeds' two edited copies (J = 0.53 and 0.6 at k = 4) in 4 of 30
   permutation seeds, 2-bit x 128 in none.
-- k = 4 words: passage P/R 0.945/0.955, against 0.900/0.954 for k = 3 (formulaic sentences
-  share more trigrams) and 0.964/0.949 for k = 5, which loses the seed copies in 5 of 30
-  permutation seeds (an edited lead-in breaks more 5-grams).
-- Passage bands 8 x 2 rows: a J = 0.5 passage is nominated 90% of the time; 6 x 2 drops
-  passage recall to 0.928, 10 x 2 adds 0.011 for 16% more index; 1 row fills buckets with
-  common phrases (recall 0.943). Document bands 6 x 2: 4 and 8 bands measure the same,
-  since passage hits also nominate reprints; kept for re-paragraphed reprints.
-- Thresholds, document (containment >= 0.55): Jaccard 0.3 0.989/0.999, 0.4 0.998/0.993,
-  0.5 0.999/0.978, 0.6 1.000/0.892. Passage: 0.35 0.889/0.957, 0.4 0.945/0.955,
-  0.45 0.966/0.946, 0.5 0.974/0.935; 0.45 misses a seed copy in 6 of 30 permutation seeds.
+- k = 4 words: document/passage P/R 0.997/0.985 and 0.954/0.947, against 0.994/0.990 and
+  0.904/0.940 for k = 3 (formulaic sentences share more trigrams) and 0.999/0.978 and
+  0.962/0.937 for k = 5 (an edited lead-in breaks more 5-grams; on an earlier corpus k = 5
+  lost the seed copies in 5 of 30 permutation seeds).
+- Passage bands 8 x 2 rows (a J = 0.5 passage is nominated 90% of the time): 6 x 2 drops
+  passage recall to 0.937 (13 probes and 134 bytes fewer per article), 10 x 2 gains 0.004
+  recall for 0.008 precision and 15% more index, 8 x 1 fills buckets with common phrases
+  (0.955/0.939), 12 x 3 measures 0.953/0.933 with 36% more index.
+- Document bands 2 x 2: 1, 2, 4 and 6 bands measure the same at both levels, and the same
+  0.977 recall on reprints re-paragraphed into one line (passage bands of their sentence
+  groups find them): passage hits nominate reprints too. Two rather than one for short
+  articles with no passage of ``min_passage_words``, where document bands are all there is;
+  each band more costs a probe and ~11 bytes per article (6 bands: 950 bytes, 60 probes).
+- Thresholds, document (containment >= 0.55): Jaccard 0.3 0.984/0.991, 0.4 0.997/0.985,
+  0.5 0.999/0.962, 0.6 1.000/0.872. Passage: 0.35 0.891/0.954, 0.4 0.954/0.947,
+  0.45 0.973/0.933, 0.5 0.982/0.924; 0.45 missed a seed copy in 6 of 30 permutation seeds.
+- ``report_floor`` 0.25: an article nominates 18 docs on average, mostly through phrases
+  that same-beat articles share; 1.7 of them score 0.25 or more, the rest would only fill
+  the hits.
 """
 
 from __future__ import annotations
 
-import logging
-from collections import defaultdict
 from collections.abc import Iterable, MutableMapping, Sequence
 from datetime import datetime, timedelta
 
-from agents.dedup._fingerprint import (
-    exact_key,
-    fingerprint,
-    sketch_bits,
-    sketch_similarity,
-    split_passages,
-)
-from agents.dedup.index import ProbeCache, probe, sweep
+from agents.dedup._fingerprint import exact_key, fingerprint, split_passages
+from agents.dedup.index import probe, sweep
 from agents.dedup.params import DedupParams
 from agents.dedup.probes import (
+    EXACT,
     ArticleSketch,
     BandHit,
     BandMatch,
-    BandProbe,
     PassageSketch,
     SignaturePlan,
 )
 from streams.errors import StageError
 from streams.records import Article, DuplicateMatch, DuplicateVerdict
 
-__all__ = ["ProbeCache", "check", "decide", "plan", "probe", "split_passages", "sweep"]
-
-logger = logging.getLogger(__name__)
+__all__ = ["check", "decide", "plan", "probe", "split_passages", "sweep"]
 
 
 def plan(article: Article, params: DedupParams) -> SignaturePlan:
-    """Fingerprint ``article`` and list the band probes that index and query it."""
+    """Fingerprint ``article``: the band keys that index and query it, and its sketches."""
     fp = fingerprint(split_passages(article.text, params), params)
-    me = ArticleSketch(
-        doc=article.doc,
-        fetched_at=article.fetched_at,
-        source=article.source,
-        shingles=fp.distinct,
-        sketch=fp.doc_sketch,
+    return SignaturePlan(
+        article=ArticleSketch(
+            doc=article.doc,
+            fetched_at=article.fetched_at,
+            source=article.source,
+            shingles=fp.distinct,
+            sketch=fp.doc_sketch,
+        ),
+        passages=tuple(
+            PassageSketch(passage_id=pid, shingles=shingles, sketch=sketch)
+            for pid, shingles, sketch in fp.passages
+        ),
+        keys=(exact_key(article.text_hash), *fp.keys),
+        targets=(EXACT, *fp.targets),
     )
-    probes = [BandProbe(band_key=exact_key(article.text_hash), level="exact", article=me)]
-    probes += [BandProbe(band_key=key, level="doc", article=me) for key in fp.doc_keys]
-    passages = []
-    for pid, shingles, keys, sketch in fp.passages:
-        passage = PassageSketch(passage_id=pid, shingles=shingles, sketch=sketch)
-        passages.append(passage)
-        probes += [
-            BandProbe(band_key=key, level="passage", article=me, passage=passage) for key in keys
-        ]
-    return SignaturePlan(article=me, probes=tuple(probes), passages=tuple(passages))
 
 
 def decide(
     article: Article, plan: SignaturePlan, hits: Sequence[BandHit], params: DedupParams
 ) -> DuplicateVerdict:
-    """The verdict for ``article`` from the answers to every probe of ``plan``.
+    """The verdict for ``article`` from the answers to every probe batch of ``plan``.
 
-    Bands only nominate candidates; each candidate is scored by its sketch. Raises
-    ``StageError`` when a hit belongs to another article (a routing bug upstream).
+    A doc found in several partitions comes back once from each, with the same scores.
+    Raises ``StageError`` when a hit belongs to another article (a routing bug upstream).
     """
-    first_seen: dict[str, datetime] = {}
-    documents: dict[str, BandMatch] = {}
-    pairs: dict[tuple[int, str, int], str] = {}
-    exact: list[BandMatch] = []
     me = plan.article
+    found: dict[str, BandMatch] = {}
+    first_seen: dict[str, datetime] = {}
+    copied: dict[str, dict[int, float]] = {}
+    exact: list[BandMatch] = []
     for hit in hits:
         if hit.doc != me.doc or hit.doc != article.doc:
             raise StageError(f"dedup hit for {hit.doc!r} reached the decision for {me.doc!r}")
@@ -118,44 +121,31 @@ def decide(
             seen = first_seen.get(match.doc)
             if seen is None or match.fetched_at < seen:
                 first_seen[match.doc] = match.fetched_at
-            documents[match.doc] = match
-            if hit.passage_id is not None and match.passage_id is not None:
-                pairs[(hit.passage_id, match.doc, match.passage_id)] = match.sketch
-        if hit.level == "exact":
-            exact.extend(hit.matches)
+            found[match.doc] = match
+            if match.exact:
+                exact.append(match)
+            for pid, _, similarity in match.passages:
+                if similarity >= params.passage_threshold:
+                    sims = copied.setdefault(match.doc, {})
+                    if similarity > sims.get(pid, 0.0):
+                        sims[pid] = similarity
     if exact:
         origin = min(exact, key=lambda m: (m.fetched_at, m.doc))
         first = DuplicateMatch(doc=origin.doc, similarity=1.0)
         return DuplicateVerdict(kind="duplicate_of", matches=(first,), exact=True)
-
-    bits: dict[str, tuple[int, int]] = {}
-
-    def unpack(sketch: str) -> tuple[int, int]:
-        found = bits.get(sketch)
-        if found is None:
-            found = bits[sketch] = sketch_bits(sketch)
-        return found
-
-    own = {passage.passage_id: unpack(passage.sketch) for passage in plan.passages}
-    copied: dict[str, dict[int, float]] = defaultdict(dict)
-    for (pid, doc, _), theirs in pairs.items():
-        similarity = sketch_similarity(own[pid], unpack(theirs))
-        if similarity >= params.passage_threshold and similarity > copied[doc].get(pid, 0.0):
-            copied[doc][pid] = similarity
-    mine = unpack(me.sketch)
-    reprinted = []
-    for doc, match in documents.items():
-        similarity = sketch_similarity(mine, unpack(match.doc_sketch))
-        if similarity >= params.document_threshold and (
-            _containment(similarity, me.shingles, match.shingles) >= params.document_containment
-        ):
-            reprinted.append((doc, similarity))
+    reprinted = [
+        (doc, match.similarity)
+        for doc, match in found.items()
+        if match.similarity >= params.document_threshold
+        and _containment(match.similarity, me.shingles, match.shingles)
+        >= params.document_containment
+    ]
     if reprinted:
         reprinted.sort(key=lambda d: (-d[1], first_seen[d[0]], d[0]))
         matches = tuple(_match(doc, sim, copied.get(doc, {})) for doc, sim in reprinted)
         return DuplicateVerdict(kind="duplicate_of", matches=matches)
     ranked = sorted(
-        ((doc, sims) for doc, sims in copied.items() if sims),
+        copied.items(),
         key=lambda item: (-len(item[1]), -_mean(item[1].values()), first_seen[item[0]], item[0]),
     )
     if ranked:
@@ -198,22 +188,10 @@ def check(
     now: datetime,
     horizon: timedelta,
 ) -> DuplicateVerdict:
-    """``plan``, ``probe`` every band, ``decide``: the embedded runtime's single call.
+    """``plan``, ``probe`` the whole plan as one batch, ``decide``: the embedded runtime's call.
 
     The same three functions the Kafka agents run, over one mapping instead of partitions.
     """
     signature = plan(article, params)
-    cache = ProbeCache()
-    hits = [
-        probe(
-            p,
-            buckets,
-            now=now,
-            horizon=horizon,
-            capacity=params.bucket_capacity,
-            source_repeats=params.source_repeats,
-            cache=cache,
-        )
-        for p in signature.probes
-    ]
-    return decide(article, signature, hits, params)
+    hit = probe(signature.probes, buckets, params, now=now, horizon=horizon)
+    return decide(article, signature, (hit,), params)

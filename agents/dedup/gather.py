@@ -1,12 +1,13 @@
 """Gathering an article's band answers in the Kafka runtime, as a pure function.
 
-The normalize hop sends an article's probes to ``dedup.bands`` in one ``ProbeBatch`` per
+The normalize hop sends an article's band keys to ``dedup.bands`` in one ``ProbeBatch`` per
 target partition (partition = ``band_partition(band_key)``), so each band bucket always lives in
 the same partition's table and an article costs at most ``partitions`` messages instead of one
 per band (~10-150). The probe hop answers each batch with one ``HitBatch`` to ``dedup.hits``
-(keyed by doc). The article itself goes there too, as ``PendingArticle``, saying how many
-batches to expect. ``gather`` folds these messages, in whatever order they arrive, into the
-state stored under the doc's key and says when the verdict can be decided.
+(keyed by doc), holding the ``BandHit`` that ``probe`` returned. The article itself goes there
+too, as ``PendingArticle``, saying how many batches to expect. ``gather`` folds these messages,
+in whatever order they arrive, into the state stored under the doc's key and says when the
+verdict can be decided.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from dataclasses import dataclass, replace
 
 import orjson
 
-from agents.dedup.probes import BandHit, BandProbe, SignaturePlan
+from agents.dedup.probes import BandHit, ProbeBatch, SignaturePlan
 from streams.codec import decode, encode
 from streams.records import Article
 
@@ -31,14 +32,6 @@ __all__ = [
     "gather",
     "pending_article",
 ]
-
-
-@dataclass(frozen=True, slots=True, kw_only=True)
-class ProbeBatch:
-    """The probes of one article whose band keys belong to one partition (``dedup.bands``)."""
-
-    doc: str
-    probes: tuple[BandProbe, ...]
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -81,23 +74,34 @@ def band_partition(band_key: str, partitions: int) -> int:
 
 
 def batch_probes(plan: SignaturePlan, partitions: int) -> dict[int, ProbeBatch]:
-    """The plan's probes grouped by owning partition, in plan order within each batch."""
-    groups: dict[int, list[BandProbe]] = {}
-    for probe in plan.probes:
-        groups.setdefault(band_partition(probe.band_key, partitions), []).append(probe)
-    return {
-        p: ProbeBatch(doc=plan.doc, probes=tuple(probes)) for p, probes in sorted(groups.items())
-    }
+    """The plan's band keys grouped by owning partition, in plan order within each batch.
+
+    Each batch names the article once and carries the sketches of the passages it probes.
+    """
+    groups: dict[int, list[int]] = {}
+    for index, key in enumerate(plan.keys):
+        groups.setdefault(band_partition(key, partitions), []).append(index)
+    batches = {}
+    for partition, indices in sorted(groups.items()):
+        targets = tuple(plan.targets[i] for i in indices)
+        probed = set(targets)
+        batches[partition] = ProbeBatch(
+            article=plan.article,
+            keys=tuple(plan.keys[i] for i in indices),
+            targets=targets,
+            passages=tuple(p for p in plan.passages if p.passage_id in probed),
+        )
+    return batches
 
 
 def pending_article(article: Article, signature: SignaturePlan, batches: int) -> PendingArticle:
     """The article waiting for ``batches`` hit batches, with the plan ``decide`` needs.
 
-    ``decide`` reads the plan's article sketch and passages only; the probes went to
-    ``dedup.bands`` and each repeats the article's sketch, so they are left out of the
-    message and the gathering state (they were most of its bytes).
+    ``decide`` reads the plan's article sketch and passages only; the band keys went to
+    ``dedup.bands``, so they are left out of the message and the gathering state.
     """
-    return PendingArticle(article=article, plan=replace(signature, probes=()), batches=batches)
+    plan = replace(signature, keys=(), targets=())
+    return PendingArticle(article=article, plan=plan, batches=batches)
 
 
 def gather(

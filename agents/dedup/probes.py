@@ -1,40 +1,44 @@
-"""The messages between the three dedup steps: plan -> probes -> hits -> decide.
+"""The messages between the three dedup steps: plan -> probe batches -> hits -> decide.
 
-They are plain frozen dataclasses of strings, ints and datetimes, so ``streams.codec``
-encodes and decodes them (``dedup.bands`` carries ``BandProbe``, keyed by ``band_key``;
-``dedup.hits`` carries ``BandHit``, keyed by ``doc``). An article's probes share one
-``ArticleSketch`` and each passage's probes one ``PassageSketch``: in process that costs a
-reference, on the wire the JSON repeats them (a few hundred bytes per probe).
+They are plain frozen dataclasses of strings, ints, floats and datetimes, so ``streams.codec``
+encodes and decodes them (``dedup.bands`` carries ``ProbeBatch``, one per article and
+partition; ``dedup.hits`` carries each batch's ``BandHit`` in a ``gather.HitBatch``, keyed
+by doc). A batch names its article and
+each passage sketch once and lists its band keys as two parallel tuples, so neither a
+message nor the process holds an object per band.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 __all__ = [
+    "DOCUMENT",
+    "EXACT",
     "ArticleSketch",
     "BandHit",
     "BandMatch",
-    "BandProbe",
-    "Level",
+    "PassagePair",
     "PassageSketch",
+    "ProbeBatch",
     "SignaturePlan",
 ]
 
-Level = Literal["exact", "doc", "passage"]
-"""What a band fingerprints: the exact text hash, the whole document, or one passage."""
+DOCUMENT = -1
+"""Target of a band key that fingerprints the whole document."""
+EXACT = -2
+"""Target of the key that holds the exact (folded) text hash."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class ArticleSketch:
     """Who is probing: the article's id, fetch time, outlet and document-level sketch.
 
-    ``fetched_at`` orders articles (a probe reports only entries fetched no later than
-    itself). ``source`` tells one outlet's boilerplate from copies across outlets.
-    ``shingles`` (distinct shingles) and ``sketch`` are stored beside the buckets so that
-    later articles can score a match against this one.
+    ``fetched_at`` orders articles (a probe reports only docs fetched no later than itself).
+    ``source`` tells one outlet's boilerplate from copies across outlets. ``shingles``
+    (distinct shingles) and ``sketch`` are stored beside the buckets so that later articles
+    can score a match against this one.
     """
 
     doc: str
@@ -54,16 +58,18 @@ class PassageSketch:
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
-class BandProbe:
-    """Look up one LSH band bucket and add the article to it (topic ``dedup.bands``).
+class ProbeBatch:
+    """Band keys of one article to look up and index in one mapping (topic ``dedup.bands``).
 
-    ``passage`` is None at the ``exact`` and ``doc`` levels.
+    ``keys[i]`` fingerprints ``targets[i]``: ``EXACT``, ``DOCUMENT`` or a passage id, whose
+    sketch is in ``passages``. The normalize hop sends one batch per partition
+    (``gather.batch_probes``); the embedded runtime probes a whole plan as one batch.
     """
 
-    band_key: str
-    level: Level
     article: ArticleSketch
-    passage: PassageSketch | None = None
+    keys: tuple[str, ...] = ()
+    targets: tuple[int, ...] = ()
+    passages: tuple[PassageSketch, ...] = ()
 
     @property
     def doc(self) -> str:
@@ -72,60 +78,58 @@ class BandProbe:
 
     @property
     def fetched_at(self) -> datetime:
-        """When the probing article was fetched: the probe's event time."""
+        """When the probing article was fetched: the batch's event time."""
         return self.article.fetched_at
 
-    @property
-    def passage_id(self) -> int | None:
-        """The probed passage's id, None at the ``exact`` and ``doc`` levels."""
-        return None if self.passage is None else self.passage.passage_id
+
+PassagePair = tuple[int, int, float]
+"""``(this article's passage id, the earlier article's passage id, estimated Jaccard)``."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BandMatch:
-    """An earlier article (and passage) found in a probed bucket, with its sketches.
+    """An earlier article that shared at least one band with the probing one, scored.
 
-    ``sketch`` is the matched passage's (empty at the ``exact`` and ``doc`` levels);
-    ``shingles`` the matched document's distinct shingle count.
+    The probe scores candidates where their sketches are stored, so only numbers travel:
+    ``similarity`` is the documents' estimated Jaccard, ``shingles`` the earlier document's
+    distinct shingle count (for containment), ``exact`` whether it shares the exact-text
+    key, and ``passages`` every pair of passages that shared a band outside a common bucket.
     """
 
     doc: str
-    passage_id: int | None
     fetched_at: datetime
-    doc_sketch: str
+    similarity: float
     shingles: int = 0
-    sketch: str = ""
+    exact: bool = False
+    passages: tuple[PassagePair, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class BandHit:
-    """The answer to one ``BandProbe`` (topic ``dedup.hits``, key ``doc``).
+    """The answer to one ``ProbeBatch`` (topic ``dedup.hits``, key ``doc``).
 
-    Every probe answers, with no matches when the bucket held none, so the decider can count
-    answers against ``SignaturePlan.expected_hits``. ``common`` marks a full bucket
-    (``DedupParams.bucket_capacity``) or, at passage level, one the probing article's own
-    outlet already fills (``DedupParams.source_repeats``): boilerplate or a formula,
-    ignored at passage level (its matches are then left out).
+    Every batch answers, with no matches when its buckets held none, so the decider can count
+    answers. Passage buckets that are common (``DedupParams.bucket_capacity`` live entries,
+    or ``source_repeats`` from the probing article's own outlet: boilerplate or a formula)
+    nominate nothing.
     """
 
     doc: str
-    level: Level
-    passage_id: int | None
     matches: tuple[BandMatch, ...] = ()
-    common: bool = False
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class SignaturePlan:
-    """An article's fingerprint as band probes, and what ``decide`` needs to weigh hits.
+    """An article's fingerprint: every band key to probe, and the sketches ``decide`` needs.
 
-    ``passages`` lists the passages that were probed (long enough). ``probes[0]`` is always
-    the exact-text probe.
+    ``passages`` lists the passages that were probed (long enough). ``keys[0]`` is always the
+    exact-text key; then come the document's bands, then each passage's.
     """
 
     article: ArticleSketch
-    probes: tuple[BandProbe, ...]
     passages: tuple[PassageSketch, ...] = ()
+    keys: tuple[str, ...] = ()
+    targets: tuple[int, ...] = ()
 
     @property
     def doc(self) -> str:
@@ -133,6 +137,8 @@ class SignaturePlan:
         return self.article.doc
 
     @property
-    def expected_hits(self) -> int:
-        """How many ``BandHit`` answers complete this article."""
-        return len(self.probes)
+    def probes(self) -> ProbeBatch:
+        """Every key of the plan as one batch (what the embedded runtime probes)."""
+        return ProbeBatch(
+            article=self.article, keys=self.keys, targets=self.targets, passages=self.passages
+        )

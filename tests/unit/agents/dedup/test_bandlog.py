@@ -51,7 +51,9 @@ class _Run:
         assert complete is not None, "the last batch completes the article"
         assert list(self.pending.values()).count(b"done") == len(set(self.pending))
         waiting, hits = complete
-        assert waiting.plan.probes == (), "the pending article carries no probes"
+        assert waiting.plan.keys == waiting.plan.targets == (), (
+            "the pending article carries no probes"
+        )
         return decide(waiting.article, waiting.plan, hits, params)
 
 
@@ -101,3 +103,14 @@ def test_records_leave_the_log_after_the_horizon() -> None:
     assert not any(k.endswith(":old") for k in log)
     assert any(k.endswith(":new") for k in log)
     assert record_key(2, "x") == "2:x"
+
+
+def test_a_record_that_does_not_decode_is_skipped_not_fatal() -> None:
+    log: dict[str, bytes] = {}
+    run = _Run(BandIndex(DedupParams(), HORIZON), log)
+    run.verdict(_articles()[0])
+    log[record_key(0, "old-format")] = (0).to_bytes(8, "big") + b'{"doc": "x", "probes": []}'
+    fresh = _Run(BandIndex(DedupParams(), HORIZON), log)
+    fresh.offsets = list(run.offsets)
+    assert fresh.verdict(_articles()[3]).exact, "the decodable records still rebuild the index"
+    assert fresh.index.skipped == 1

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import binascii
 import subprocess
 import sys
 import zlib
@@ -15,14 +16,16 @@ import agents.dedup
 from agents.dedup import (
     BandHit,
     DedupParams,
-    ProbeCache,
+    ProbeBatch,
     SignaturePlan,
+    _bucket,
     decide,
     plan,
     probe,
     sweep,
 )
-from agents.dedup._fingerprint import fingerprint, sketch_bits, sketch_similarity
+from agents.dedup._fingerprint import doc_hash, fingerprint, sketch_bits, sketch_similarity
+from agents.dedup.index import _VECTOR_AT, _similarities
 from agents.normalize import normalize
 from streams.codec import decode, encode
 from streams.records import Article, DuplicateVerdict, RawArticle
@@ -53,15 +56,22 @@ def _corpus() -> list[Article]:
 
 
 def _partitioned(articles: list[Article], partitions: int) -> dict[str, DuplicateVerdict]:
-    """plan, then each probe against the dict owning its band key, then decide."""
+    """plan, then each probe (a batch of one key) against the dict owning its band key, then
+    decide."""
     shards: list[dict[str, bytes]] = [{} for _ in range(partitions)]
     verdicts = {}
     for article in articles:
         signature = plan(article, PARAMS)
         hits = []
-        for band_probe in signature.probes:
-            shard = shards[zlib.crc32(band_probe.band_key.encode()) % partitions]
-            hits.append(probe(band_probe, shard, now=article.fetched_at, horizon=HORIZON))
+        for key, target in zip(signature.keys, signature.targets, strict=True):
+            shard = shards[zlib.crc32(key.encode()) % partitions]
+            one = ProbeBatch(
+                article=signature.article,
+                keys=(key,),
+                targets=(target,),
+                passages=tuple(p for p in signature.passages if p.passage_id == target),
+            )
+            hits.append(probe(one, shard, PARAMS, now=article.fetched_at, horizon=HORIZON))
         verdicts[article.doc] = decide(article, signature, hits, PARAMS)
     return verdicts
 
@@ -75,7 +85,7 @@ def test_partitioned_buckets_give_the_embedded_verdicts() -> None:
     assert _partitioned(articles, 4) == expected
 
 
-def test_seeds_only_004_copies_000(seeds_dir: Path) -> None:
+def _seed_articles(seeds_dir: Path) -> list[Article]:
     raws = [
         RawArticle(
             doc=path.name,
@@ -87,7 +97,11 @@ def test_seeds_only_004_copies_000(seeds_dir: Path) -> None:
         for i, path in enumerate(sorted(seeds_dir.glob("*.txt")))
     ]
     assert [raw.doc[:3] for raw in raws] == ["000", "001", "002", "003", "004"]
-    articles = [normalize(raw) for raw in raws]
+    return [normalize(raw) for raw in raws]
+
+
+def test_seeds_only_004_copies_000(seeds_dir: Path) -> None:
+    articles = _seed_articles(seeds_dir)
     verdicts = run(articles)
     first, last = articles[0].doc, articles[-1].doc
     assert [verdicts[a.doc].kind for a in articles[:4]] == ["unique"] * 4
@@ -101,6 +115,15 @@ def test_seeds_only_004_copies_000(seeds_dir: Path) -> None:
     reverse = run(backwards)
     assert [reverse[a.doc].kind for a in backwards[:4]] == ["unique"] * 4
     assert [(m.doc, m.passages) for m in reverse[first].matches] == [(last, 2)]
+
+
+def test_the_seeds_cost_at_most_2_kb_of_index_each(seeds_dir: Path) -> None:
+    # What a Faust table or the SQLite state stores: the bytes of every key and value.
+    articles = _seed_articles(seeds_dir)
+    buckets: dict[str, bytes] = {}
+    run(articles, buckets)
+    stored = sum(len(key) + len(value) for key, value in buckets.items())
+    assert stored / len(articles) <= 2048
 
 
 def test_entries_older_than_the_horizon_expire() -> None:
@@ -152,8 +175,8 @@ def test_probes_hits_and_plans_survive_the_codec() -> None:
     run(articles[:-2], buckets)
     signature = plan(articles[-2], PARAMS)
     assert decode(SignaturePlan, encode(signature)) == signature
-    cache = ProbeCache()
-    hits = [probe(p, buckets, now=T0, horizon=HORIZON, cache=cache) for p in signature.probes]
+    assert decode(ProbeBatch, encode(signature.probes)) == signature.probes
+    hits = [probe(signature.probes, buckets, PARAMS, now=T0, horizon=HORIZON)]
     assert any(hit.matches for hit in hits)
     decoded = [decode(BandHit, encode(hit)) for hit in hits]
     assert decoded == hits
@@ -166,7 +189,7 @@ def test_a_hit_for_another_article_is_refused() -> None:
     from streams.errors import StageError
 
     a, b = make_article("a", fixture_text("ar_call.txt")), make_article("b", "نص آخر", 1)
-    stray = BandHit(doc="b", level="doc", passage_id=None)
+    stray = BandHit(doc="b")
     with pytest.raises(StageError, match="'b'"):
         decide(a, plan(a, PARAMS), [stray], PARAMS)
     assert b.doc == "b"
@@ -190,9 +213,84 @@ def test_sketches_estimate_jaccard(overlap: float, expected: float) -> None:
 
 def test_parameters_are_checked() -> None:
     for bad in (dict(shingle_words=0), dict(passage_sketch=30), dict(max_passages=300),
-                dict(min_passage_words=2), dict(document_threshold=0.0)):  # fmt: skip
+                dict(min_passage_words=2), dict(document_threshold=0.0),
+                dict(report_floor=1.5)):  # fmt: skip
         with pytest.raises(ValueError):
             DedupParams(**bad)  # type: ignore[arg-type]
+    assert DedupParams(passage_threshold=0.2).floor == 0.2  # a lower threshold lowers it
+
+
+def test_a_repeated_passage_is_indexed_once_and_still_found() -> None:
+    # Its keys repeat within one batch: the second probe of a key must see the first's write.
+    line = fixture_text("ar_call.txt").split("\n")[1]
+    twice = make_article("twice", f"{line}\n{line}")
+    signature = plan(twice, PARAMS)
+    assert len(set(signature.keys)) < len(signature.keys)
+    buckets: dict[str, bytes] = {}
+    assert run([twice], buckets)["twice"].kind == "unique"
+    entries = [value for key, value in buckets.items() if len(key) == 6]
+    assert entries and all(len(value) == 7 for value in entries)  # one entry per bucket
+    later = make_article("later", f"{fixture_text('ar_local.txt')}\n{line}", 30, source="b")
+    verdict = run([later], buckets)["later"]
+    assert verdict.kind == "contains_copies_of"
+    assert [m.doc for m in verdict.matches] == ["twice"]
+
+
+def test_hits_report_only_candidates_above_the_floor() -> None:
+    articles = _corpus()
+    buckets: dict[str, bytes] = {}
+    run(articles[:-2], buckets)
+    copy = articles[-2]
+    low = probe(plan(copy, PARAMS).probes, dict(buckets), replace(PARAMS, report_floor=0.0),
+                now=T0, horizon=HORIZON)  # fmt: skip
+    high = probe(plan(copy, PARAMS).probes, dict(buckets), PARAMS, now=T0, horizon=HORIZON)
+    kept = [
+        m
+        for m in low.matches
+        if m.exact or max([m.similarity, *(s for _, _, s in m.passages)]) >= PARAMS.floor
+    ]
+    assert [m.doc for m in high.matches] == [m.doc for m in kept]
+    assert all(s >= PARAMS.floor for m in high.matches for _, _, s in m.passages)
+
+
+def test_many_scores_at_once_equal_one_by_one() -> None:
+    # Passages sharing 44 of 60 words in turn: numpy's path and Python's give the same floats.
+    sketches = [
+        binascii.a2b_base64(fingerprint([_words(i, i + 60)], PARAMS).passages[0][2])
+        for i in range(0, 64, 16)
+    ] * 3
+    left, right = sketches[:-1], sketches[1:]
+    assert len(left) >= _VECTOR_AT
+    vectorised = _similarities(left, right)
+    one_by_one = [_similarities([a], [b])[0] for a, b in zip(left, right, strict=True)]
+    assert vectorised == one_by_one
+    assert min(vectorised) >= 0.0 and 0.3 < max(vectorised) < 1.0
+
+
+def test_a_record_holds_the_doc_its_sketches_and_passages() -> None:
+    doc = doc_hash("https://news.example/ar/1")
+    sketch, first, second = b"\x01" * 32, b"\x02" * 32, b"\x03" * 32
+    value = _bucket.encode_record("https://news.example/ar/1", 1_700_000_000, 321, 7, sketch,
+                                  [(0, first), (4, second)])  # fmt: skip
+    assert _bucket.record_doc(_bucket.record_key(doc)) == doc
+    assert _bucket.record_head(value) == (1_700_000_000, 7)
+    assert _bucket.record_fields(value) == (1_700_000_000, 321, "https://news.example/ar/1")
+    assert _bucket.record_sketch(value) == sketch
+    assert (_bucket.record_passage(value, 4), _bucket.record_passage(value, 1)) == (second, None)
+    assert _bucket.record_doc("Ab3dEf") is None
+
+
+def test_sweep_drops_keys_of_an_older_layout() -> None:
+    buckets: dict[str, bytes] = {
+        "Ab3dEf9h": b"x" * 12,
+        "i:Ab3dEf9h": b"x" * 40,
+        "s:Ab3dEf9h00": b"y",
+    }
+    run([make_article("a", fixture_text("fa_visit.txt"), lang="fa")], buckets)
+    current = {key for key in buckets if key.startswith("i:") and len(key) == 14}
+    assert sweep(buckets, now=T0, horizon=HORIZON) == 3
+    assert {"Ab3dEf9h", "i:Ab3dEf9h", "s:Ab3dEf9h00"}.isdisjoint(buckets)
+    assert current <= set(buckets)
 
 
 def test_public_surface_is_the_core_only() -> None:

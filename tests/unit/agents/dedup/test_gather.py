@@ -27,7 +27,9 @@ BASE = (
 
 
 def _article(doc: str, text: str, minutes: int):
-    raw = RawArticle(doc=doc, text=text, source="t", origin="file", fetched_at=T0 + timedelta(minutes=minutes))
+    raw = RawArticle(
+        doc=doc, text=text, source="t", origin="file", fetched_at=T0 + timedelta(minutes=minutes)
+    )
     return normalize(raw)
 
 
@@ -40,10 +42,14 @@ def _kafka_like(articles, partitions: int, order: str):
     for article in articles:
         signature = plan(article, params)
         batches = batch_probes(signature, partitions)
-        messages = [DedupMessage(pending=PendingArticle(article=article, plan=signature, batches=len(batches)))]
+        messages = [
+            DedupMessage(
+                pending=PendingArticle(article=article, plan=signature, batches=len(batches))
+            )
+        ]
         for part, batch in batches.items():
-            assert all(band_partition(p.band_key, partitions) == part for p in batch.probes)
-            hits = tuple(probe(p, buckets[part], now=p.fetched_at, horizon=HORIZON) for p in batch.probes)
+            assert all(band_partition(key, partitions) == part for key in batch.keys)
+            hits = (probe(batch, buckets[part], params, now=batch.fetched_at, horizon=HORIZON),)
             messages.append(DedupMessage(hits=HitBatch(doc=article.doc, hits=hits)))
         if order == "hits-first":
             messages = messages[1:] + messages[:1]
@@ -56,15 +62,23 @@ def _kafka_like(articles, partitions: int, order: str):
 
 def _embedded(articles):
     buckets: dict[str, bytes] = {}
-    return {a.doc: check(a, buckets, DedupParams(), now=a.fetched_at, horizon=HORIZON) for a in articles}
+    return {
+        a.doc: check(a, buckets, DedupParams(), now=a.fetched_at, horizon=HORIZON) for a in articles
+    }
 
 
 def test_partitioned_gathering_equals_embedded() -> None:
     articles = [
         _article("a", BASE, 0),
-        _article("b", "مقدمة جديدة تماما عن موضوع آخر لا علاقة له بالخبر الأصلي على الإطلاق.\n" + BASE, 5),
+        _article(
+            "b", "مقدمة جديدة تماما عن موضوع آخر لا علاقة له بالخبر الأصلي على الإطلاق.\n" + BASE, 5
+        ),
         _article("c", BASE, 9),
-        _article("d", "نص مختلف كليا يتحدث عن الاقتصاد والأسواق وأسعار النفط في الأسبوع الماضي وتوقعات المحللين.", 12),
+        _article(
+            "d",
+            "نص مختلف كليا يتحدث عن الاقتصاد والأسواق وأسعار النفط في الأسبوع الماضي وتوقعات المحللين.",
+            12,
+        ),
     ]
     expected = _embedded(articles)
     assert expected["c"].kind == "duplicate_of" and expected["c"].exact
@@ -78,7 +92,13 @@ def test_redelivered_batch_after_completion_is_ignored() -> None:
     signature = plan(article, DedupParams())
     pending: dict[str, bytes] = {}
     batch = HitBatch(doc="a", hits=())
-    assert gather(DedupMessage(pending=PendingArticle(article=article, plan=signature, batches=1)), pending) is None
+    assert (
+        gather(
+            DedupMessage(pending=PendingArticle(article=article, plan=signature, batches=1)),
+            pending,
+        )
+        is None
+    )
     assert gather(DedupMessage(hits=batch), pending) is not None
     assert gather(DedupMessage(hits=batch), pending) is None
     assert list(pending) == ["a"]
