@@ -13,7 +13,7 @@ from __future__ import annotations
 import base64
 import logging
 import time
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sized
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -46,6 +46,9 @@ class AppContext:
     metrics: Metrics = METRICS
     topics: dict[Topic, Any] = field(default_factory=dict)
     tables: dict[str, Any] = field(default_factory=dict)
+    #: State kept in memory beside the tables (derived from one, e.g. the dedup band index),
+    #: by state name, so the ``backchannel_state_*`` gauges size it too.
+    in_memory: dict[str, Sized] = field(default_factory=dict)
 
     def topic(self, topic: Topic) -> Any:
         """The Faust topic for ``topic`` (raw bytes keys and values), declared once."""

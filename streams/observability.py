@@ -191,12 +191,13 @@ def _replace_series(gauge: Gauge, values: Mapping[tuple[str, str], int]) -> None
 
 
 def update_state_gauges(ctx: AppContext) -> None:
-    """Set the ``backchannel_state_*`` gauges from the sizes of ``ctx.tables``.
+    """Set the ``backchannel_state_*`` gauges from the sizes of ``ctx.tables`` and
+    ``ctx.in_memory``.
 
     A Faust table's length covers the partitions this worker holds, so each worker reports its
-    share and ``sum()`` gives the total.
+    share and ``sum()`` gives the total; so does the in-memory dedup index.
     """
-    record_state_sizes(ctx.metrics, ctx.tables)
+    record_state_sizes(ctx.metrics, {**ctx.tables, **ctx.in_memory})
 
 
 def update_embedded_state_gauges(store: StateStore, metrics: Metrics = METRICS) -> None:

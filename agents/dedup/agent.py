@@ -32,6 +32,7 @@ def register(ctx: AppContext) -> None:
     pending = ctx.table("dedup-pending")
     params = ctx.resources.dedup
     index = BandIndex(params, ctx.resources.horizon)
+    ctx.in_memory["dedup_buckets"] = index  # sized by the backchannel_state_* gauges
 
     def on_rebalance(*_: Any, **__: Any) -> None:
         index.reset()  # partitions may have moved: rebuild each from the log when next used

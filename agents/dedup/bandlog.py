@@ -58,6 +58,10 @@ class BandIndex:
         self.skipped = 0
         """Log records that could not be decoded while rebuilding (logged, then left out)."""
 
+    def __len__(self) -> int:
+        """Keys in the buckets in memory (bands and doc records), as the embedded mapping's."""
+        return sum(len(part.buckets) for part in self._partitions.values())
+
     def reset(self) -> None:
         """Forget every partition (on a rebalance); each is rebuilt from the log when next used."""
         self._partitions.clear()

@@ -270,7 +270,9 @@ def test_state_gauges_cover_the_embedded_mappings() -> None:
     assert set(STATE_GAUGES) <= set(STATE_MAPPINGS)
 
 
-def _context(metrics: Metrics, consumer: Any = None, tables: Any = None) -> Any:
+def _context(
+    metrics: Metrics, consumer: Any = None, tables: Any = None, in_memory: Any = None
+) -> Any:
     # A stand-in AppContext: only the attributes the observability helpers read.
     from streams.settings import Settings
 
@@ -279,12 +281,18 @@ def _context(metrics: Metrics, consumer: Any = None, tables: Any = None) -> Any:
         settings=Settings(topic_prefix="t."),
         app=SimpleNamespace(consumer=consumer),
         tables=tables or {},
+        in_memory=in_memory or {},
     )
 
 
 def test_update_state_gauges_reads_table_lengths(metrics: Metrics) -> None:
     update_state_gauges(_context(metrics, tables={"actors-seen": {"a": 1, "b": 2, "c": 3}}))
     assert metrics.actors_known._value.get() == 3
+
+
+def test_update_state_gauges_sizes_in_memory_state_too(metrics: Metrics) -> None:
+    update_state_gauges(_context(metrics, in_memory={"dedup_buckets": {"k1": 1, "k2": 2}}))
+    assert metrics.dedup_index_entries._value.get() == 2
 
 
 class _FakeClient:

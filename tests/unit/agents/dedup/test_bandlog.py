@@ -114,3 +114,16 @@ def test_a_record_that_does_not_decode_is_skipped_not_fatal() -> None:
     fresh.offsets = list(run.offsets)
     assert fresh.verdict(_articles()[3]).exact, "the decodable records still rebuild the index"
     assert fresh.index.skipped == 1
+
+
+def test_size_counts_the_keys_in_memory() -> None:
+    index = BandIndex(DedupParams(), HORIZON)
+    assert len(index) == 0
+    article = _articles()[0]
+    [batch] = batch_probes(plan(article, DedupParams()), 1).values()  # one partition
+    index.probe_batch(0, 0, encode(batch), {})
+    buckets: dict[str, bytes] = {}
+    check(article, buckets, DedupParams(), now=article.fetched_at, horizon=HORIZON)
+    assert len(index) == len(buckets) > 0
+    index.reset()
+    assert len(index) == 0
