@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import importlib.util
 import unicodedata
-from datetime import UTC, datetime
 from pathlib import Path
 from types import ModuleType
 
@@ -21,6 +20,7 @@ from agents.figures import core as figures_core
 from agents.figures._numbers import find_numbers, number_words, tokenize
 from agents.normalize.text import fold, split_sentences
 from streams.records import Article, FigureMention
+from tests.unit.agents.figures.conftest import ArticleFactory
 
 HERE = Path(__file__).resolve().parent
 SIBLINGS = (
@@ -87,18 +87,6 @@ NUMBER_FORMS = sorted({t for t in TEXTS if len(t) < 40 and any(c.isalnum() for c
 ARTICLE_TEXTS = [p.read_text(encoding="utf-8") for p in sorted(ARTICLES.glob("*.txt"))]
 
 
-def _article(text: str, lang: str) -> Article:
-    return Article(
-        doc="doc-1",
-        text=text,
-        lang=lang,
-        source="test",
-        origin="file",
-        fetched_at=datetime(2023, 11, 6, 8, 0, tzinfo=UTC),
-        text_hash="0",
-    )
-
-
 def _every_sentence(article: Article, lexicons: FigureLexicons) -> list[FigureMention]:
     """``extract_figures`` without the pre-filter: every sentence, each folded on its own."""
     text = figures_core._text(article)
@@ -111,11 +99,13 @@ def _every_sentence(article: Article, lexicons: FigureLexicons) -> list[FigureMe
     )
 
 
-def _same_both_ways(texts: list[str], lexicons: FigureLexicons) -> int:
+def _same_both_ways(
+    texts: list[str], lexicons: FigureLexicons, make_article: ArticleFactory
+) -> int:
     found = 0
     for lang in LANGS:
         for text in texts:
-            article = _article(text, lang)
+            article = make_article(text, lang)
             fast = extract_figures(article, lexicons)
             assert fast == _every_sentence(article, lexicons), (lang, text)
             found += len(fast)
@@ -128,23 +118,31 @@ def test_sibling_texts_are_collected() -> None:
     assert "killed in the 7th raid" in TEXTS  # exclusions
 
 
-def test_prefilter_keeps_every_figure_of_the_test_sentences(lexicons: FigureLexicons) -> None:
-    assert _same_both_ways(TEXTS, lexicons) > 100
+def test_prefilter_keeps_every_figure_of_the_test_sentences(
+    lexicons: FigureLexicons, make_article: ArticleFactory
+) -> None:
+    assert _same_both_ways(TEXTS, lexicons, make_article) > 100
 
 
-def test_prefilter_keeps_every_number_form_next_to_a_toll(lexicons: FigureLexicons) -> None:
+def test_prefilter_keeps_every_number_form_next_to_a_toll(
+    lexicons: FigureLexicons, make_article: ArticleFactory
+) -> None:
     texts = [context.format(form) for form in NUMBER_FORMS for context in CONTEXTS]
-    assert _same_both_ways(texts, lexicons) > 100
+    assert _same_both_ways(texts, lexicons, make_article) > 100
 
 
-def test_prefilter_keeps_the_figures_of_whole_articles(lexicons: FigureLexicons) -> None:
+def test_prefilter_keeps_the_figures_of_whole_articles(
+    lexicons: FigureLexicons, make_article: ArticleFactory
+) -> None:
     joined = ["\n".join(TEXTS), *ARTICLE_TEXTS]
-    assert _same_both_ways(joined, lexicons) > 50
+    assert _same_both_ways(joined, lexicons, make_article) > 50
 
 
 @pytest.mark.parametrize("text", EXOTIC)
-def test_prefilter_keeps_lines_it_cannot_fold_exactly(lexicons: FigureLexicons, text: str) -> None:
-    _same_both_ways([text, f"Background line.\n{text}\nAnother line."], lexicons)
+def test_prefilter_keeps_lines_it_cannot_fold_exactly(
+    lexicons: FigureLexicons, make_article: ArticleFactory, text: str
+) -> None:
+    _same_both_ways([text, f"Background line.\n{text}\nAnother line."], lexicons, make_article)
 
 
 def test_a_line_without_a_number_is_skipped(lexicons: FigureLexicons) -> None:
@@ -212,8 +210,8 @@ def test_digits_alone_read_as_the_general_reader_reads_them() -> None:
     ],
 )
 def test_a_place_ending_the_sentence_does_not_fail(
-    lexicons: FigureLexicons, lang: str, text: str
+    lexicons: FigureLexicons, make_article: ArticleFactory, lang: str, text: str
 ) -> None:
     # It used to raise IndexError (looking at the token after the last one).
-    (mention,) = extract_figures(_article(text, lang), lexicons)
+    (mention,) = extract_figures(make_article(text, lang), lexicons)
     assert (mention.value, mention.location) == (5, "Gaza")
