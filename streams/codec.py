@@ -8,6 +8,7 @@ so a message with a missing field or a wrong type fails loudly as ``RecordError`
 from __future__ import annotations
 
 import functools
+from collections import OrderedDict
 from collections.abc import Hashable
 from typing import Any, TypeVar
 
@@ -16,7 +17,7 @@ import pydantic
 
 from streams.errors import RecordError
 
-__all__ = ["decode", "encode", "to_jsonable"]
+__all__ = ["decode", "decode_state", "encode", "encode_state", "to_jsonable"]
 
 T = TypeVar("T", bound=Hashable)
 
@@ -51,3 +52,46 @@ def decode(cls: type[T], data: bytes | str) -> T:
             f"not a valid {cls.__name__} record: {where}: {first.get('msg')}"
             f" ({exc.error_count()} error(s))"
         ) from exc
+
+
+STATE_CACHE_ENTRIES = 2048
+"""Decoded state records kept per process (most recently used first out last)."""
+
+_state_cache: OrderedDict[tuple[type, bytes], object] = OrderedDict()
+
+
+def encode_state(record: object) -> bytes:
+    """``encode(record)`` for a value written to a state table, remembered for ``decode_state``.
+
+    A stage reads back what it wrote (the next report of the same pair or series), and
+    validating a grown state costs 0.2-1 ms; remembering the record skips it.
+    """
+    raw = encode(record)
+    remember_state(raw, record)
+    return raw
+
+
+def remember_state(raw: bytes, record: object) -> None:
+    """Tell ``decode_state`` that ``raw`` decodes to ``record`` (which ``encode`` gave ``raw``)."""
+    key = (type(record), raw)
+    _state_cache[key] = record
+    _state_cache.move_to_end(key)
+    if len(_state_cache) > STATE_CACHE_ENTRIES:
+        _state_cache.popitem(last=False)
+
+
+def decode_state(cls: type[T], raw: bytes) -> T:
+    """``decode(cls, raw)``, served from the records this process last encoded or decoded.
+
+    The cache is keyed by the bytes themselves, so it is exactly as correct as decoding: a
+    table value changed by another worker (a rebalance) or restored from the changelog is
+    different bytes and is decoded afresh. Records are frozen, so sharing one is safe.
+    """
+    key = (cls, raw)
+    hit = _state_cache.get(key)
+    if hit is not None:
+        _state_cache.move_to_end(key)
+        return hit  # type: ignore[return-value]
+    record = decode(cls, raw)
+    remember_state(raw, record)
+    return record

@@ -259,6 +259,8 @@ class Event:
 
     ``kind`` is ``event.new`` the first time the id is seen and ``event.updated`` each time a
     further article corroborates it; ``corroboration`` counts distinct reporting articles.
+    ``mentions`` holds the first report and the latest ones (``agents.events.merge``'s
+    ``MENTIONS_KEPT`` in all), so the record stays bounded however widely a contact is reported.
     """
 
     event_id: str

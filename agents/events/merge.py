@@ -11,27 +11,41 @@ report's publication day. A mention joins the episode whose anchor is nearest wi
 window (ties: the latest); a mention with neither date joins the latest episode. The
 episode id is a hash of the key and the anchor, so the same input order always yields the
 same ids, whichever runtime runs it.
+
+State per key stays small however many outlets report a contact: an episode keeps its first
+report and the latest ``MENTIONS_KEPT - 1`` as ``mentions``, and a short hash of every
+reporting article (the latest ``DOCS_KEPT``) to recognise a replay; ``corroboration`` still
+counts every distinct article. Without the bound, each report rewrote (and the next one
+re-read) every earlier report's evidence: 1.5 ms per article once a pair had 400 reports.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 from collections.abc import MutableMapping
 from dataclasses import dataclass, replace
 from datetime import date
 
-from streams.codec import decode, encode
+from streams.codec import decode_state, encode_state
 from streams.records import Event, EventMention, Mention
 
-__all__ = ["DEFAULT_WINDOW_DAYS", "merge_mention"]
+__all__ = ["DEFAULT_WINDOW_DAYS", "DOCS_KEPT", "MENTIONS_KEPT", "merge_mention"]
 
 DEFAULT_WINDOW_DAYS = 3
+
+MENTIONS_KEPT = 20
+"""Reports an episode carries in full: the first and the latest 19."""
+
+DOCS_KEPT = 1000
+"""Reporting articles an episode remembers (as 12-character hashes) to recognise a replay."""
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Episode:
     anchor: date | None
     event: Event
+    docs: tuple[str, ...] = ()  # hashes of the reporting docs; () in state written before
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,8 +67,12 @@ def merge_mention(
     article was already counted for this key (a replay or a restart).
     """
     raw = episodes.get(mention.event_key)
-    state = decode(_State, raw) if raw is not None else _State()
-    if any(m.doc == mention.doc for e in state.episodes for m in e.event.mentions):
+    state = decode_state(_State, raw) if raw is not None else _State()
+    doc_hash = _doc_hash(mention.doc)
+    if any(
+        doc_hash in e.docs or any(m.doc == mention.doc for m in e.event.mentions)
+        for e in state.episodes
+    ):
         return None
     anchor = mention.date or (mention.published.date() if mention.published is not None else None)
     index = _choose(state.episodes, anchor, window_days)
@@ -83,16 +101,20 @@ def merge_mention(
             first_fetched_at=mention.fetched_at,
             fetched_at=mention.fetched_at,
         )
-        items.append(_Episode(anchor=anchor, event=event))
+        items.append(_Episode(anchor=anchor, event=event, docs=(doc_hash,)))
     else:
-        old = items[index].event
+        episode = items[index]
+        old = episode.event
         mentions = (*old.mentions, record)
+        if len(mentions) > MENTIONS_KEPT:
+            mentions = (mentions[0], *mentions[1 - MENTIONS_KEPT :])
+        docs = episode.docs or tuple(_doc_hash(m.doc) for m in old.mentions)
         take_direction = mention.directed and not old.directed
         event = replace(
             old,
             kind="event.updated",
             mentions=mentions,
-            corroboration=len({m.doc for m in mentions}),
+            corroboration=old.corroboration + 1,
             date=old.date or mention.date,
             location=old.location or mention.location,
             sources=old.sources + tuple(s for s in mention.sources if s not in old.sources),
@@ -101,9 +123,18 @@ def merge_mention(
             fetched_at=mention.fetched_at or old.fetched_at,
             first_fetched_at=old.first_fetched_at or mention.fetched_at,
         )
-        items[index] = replace(items[index], anchor=items[index].anchor or anchor, event=event)
-    episodes[mention.event_key] = encode(_State(episodes=tuple(items)))
+        items[index] = _Episode(
+            anchor=episode.anchor or anchor, event=event, docs=(*docs, doc_hash)[-DOCS_KEPT:]
+        )
+    episodes[mention.event_key] = encode_state(_State(episodes=tuple(items)))
     return event
+
+
+def _doc_hash(doc: str) -> str:
+    """Twelve base64 characters (72 bits) of a hash of the doc id: enough to tell the
+    articles of one episode apart, and a fraction of a URL's size."""
+    digest = hashlib.blake2b(doc.encode("utf-8"), digest_size=9).digest()
+    return base64.b64encode(digest).decode("ascii")
 
 
 def _choose(episodes: tuple[_Episode, ...], anchor: date | None, window_days: int) -> int | None:

@@ -32,7 +32,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Literal
 
-from streams.codec import decode, encode
+from streams.codec import decode_state, encode, encode_state, remember_state
 from streams.records import FigureCategory, FigureMention, FigureUpdate, SeriesPoint
 
 __all__ = ["MAX_POINTS", "series_points", "update_series"]
@@ -80,7 +80,7 @@ def update_series(
     """
     limit = max_points or MAX_POINTS
     raw = series.get(mention.series_key)
-    state = decode(_State, raw) if raw is not None else None
+    state = decode_state(_State, raw) if raw is not None else None
     point = SeriesPoint(
         value=mention.value,
         qualifier=mention.qualifier,
@@ -100,7 +100,7 @@ def update_series(
             subject=mention.subject,
             location=mention.location,
         )
-        series[mention.series_key] = encode(state)
+        series[mention.series_key] = encode_state(state)
         return _update(state, mention, "figure.new", None)
     if any(e.point.doc == mention.doc and e.point.value == mention.value for e in state.entries):
         return None
@@ -123,7 +123,9 @@ def update_series(
         subject=state.subject,
         location=state.location,
     )
-    series[mention.series_key] = _reencode(raw, state, stored, at, entry, limit)
+    stored_raw = _reencode(raw, state, stored, at, entry, limit)
+    remember_state(stored_raw, state)
+    series[mention.series_key] = stored_raw
     if mention.value == latest.point.value:
         return _update(state, mention, "figure.corroborated", None)
     if _order(entry) > _order(latest):
@@ -184,7 +186,7 @@ def series_points(series: MutableMapping[str, bytes], series_key: str) -> tuple[
     raw = series.get(series_key)
     if raw is None:
         return ()
-    return tuple(e.point for e in decode(_State, raw).entries)
+    return tuple(e.point for e in decode_state(_State, raw).entries)
 
 
 def _update(

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime
 
 from agents.events import merge_mention
-from streams.codec import decode
+from streams.codec import decode, encode
 from streams.records import Actor, EventMention, EventType, Role
 
 RAISI = Actor(
@@ -122,3 +122,46 @@ def test_state_is_codec_bytes() -> None:
     decoded = decode(_State, state[KEY])
     assert decoded.episodes[0].anchor == date(2023, 11, 4)
     assert decoded.episodes[0].event.mentions[0].doc == "a"
+
+
+def test_many_reports_keep_first_and_latest_mentions_and_count_all() -> None:
+    from agents.events.merge import MENTIONS_KEPT
+
+    state: dict[str, bytes] = {}
+    docs = [f"d{i:03d}" for i in range(MENTIONS_KEPT + 15)]
+    last = None
+    for doc in docs:
+        last = merge_mention(mention(doc, day=date(2023, 11, 4)), state)
+    assert last is not None
+    assert last.corroboration == len(docs)
+    assert [m.doc for m in last.mentions] == [docs[0], *docs[1 - MENTIONS_KEPT :]]
+    # a doc no longer carried in full is still recognised as a replay
+    assert "d005" not in {m.doc for m in last.mentions}
+    assert merge_mention(mention("d005", day=date(2023, 11, 4)), state) is None
+    assert merge_mention(mention("d999", day=date(2023, 11, 4)), state) is not None
+
+
+def test_state_grows_by_a_doc_hash_per_report_not_by_the_report() -> None:
+    state: dict[str, bytes] = {}
+    sizes = []
+    for i in range(200):
+        merge_mention(mention(f"https://example.org/a/long/article/path/{i}", day=None), state)
+        sizes.append(len(state[KEY]))
+    per_report = (sizes[-1] - sizes[99]) / 100
+    assert per_report < 20  # a 12-character hash in JSON: 15 bytes
+
+
+def test_state_written_before_doc_hashes_still_recognises_its_reports() -> None:
+    from agents.events.merge import _Episode, _State
+
+    state: dict[str, bytes] = {}
+    merge_mention(mention("a", day=date(2023, 11, 4)), state)
+    old = decode(_State, state[KEY])
+    state[KEY] = encode(
+        _State(episodes=tuple(_Episode(anchor=e.anchor, event=e.event) for e in old.episodes))
+    )
+    assert b'"docs":[]' in state[KEY]
+    assert merge_mention(mention("a", day=date(2023, 11, 4)), state) is None
+    update = merge_mention(mention("b", day=date(2023, 11, 4)), state)
+    assert update is not None and update.corroboration == 2
+    assert merge_mention(mention("a", day=date(2023, 11, 4)), state) is None
