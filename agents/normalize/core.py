@@ -16,7 +16,7 @@ from collections.abc import Callable
 
 import numpy as np
 
-from agents.normalize.text import fold, strip_boilerplate
+from agents.normalize.text import fold_words, strip_boilerplate
 from streams.records import Article, DuplicateVerdict, RawArticle
 
 __all__ = ["detect_language", "normalize", "text_hash"]
@@ -54,13 +54,7 @@ def detect_language(
     mislabel often enough that the text wins when it is clear.
     """
     sample = text[:SCRIPT_SAMPLE]
-    # Counted in C (str.count, numpy) rather than a Python loop per character: ~15x faster.
-    persian = sum(sample.count(ch) for ch in _PERSIAN_ONLY)
-    arabic = sum(sample.count(ch) for ch in _ARABIC_ONLY)
-    codes = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
-    arabic_script = int(np.count_nonzero((codes >= _ARABIC_BLOCK[0]) & (codes <= _ARABIC_BLOCK[1])))
-    lowered = codes | 0x20  # ASCII letters: a-z after setting the case bit
-    latin = int(np.count_nonzero((lowered >= ord("a")) & (lowered <= ord("z")) & (codes < 0x80)))
+    persian, arabic, arabic_script, latin = _script_counts(sample)
     if arabic_script == 0 and latin == 0:
         return hint or "und"
     if latin > arabic_script and _looks_english(sample):
@@ -75,6 +69,38 @@ def detect_language(
         guess = fallback(sample)
         return guess if guess in ("ar", "fa", "ur") else "ar"
     return fallback(sample)
+
+
+# One class per BMP character, so that one table lookup and one ``bincount`` (numpy, ~3 us for
+# 2,000 characters) count all four at once: 13 ``str.count`` passes and two range masks cost
+# ~25 us. Beyond the BMP nothing is counted (no class there).
+_OTHER, _PERSIAN, _ARABIC, _ARABIC_SCRIPT, _LATIN = range(5)
+
+
+def _script_table() -> np.ndarray:
+    table = np.full(0x10000, _OTHER, dtype=np.uint8)
+    table[_ARABIC_BLOCK[0] : _ARABIC_BLOCK[1] + 1] = _ARABIC_SCRIPT
+    table[[ord(ch) for ch in _PERSIAN_ONLY]] = _PERSIAN  # all in the Arabic block
+    table[[ord(ch) for ch in _ARABIC_ONLY]] = _ARABIC
+    table[ord("a") : ord("z") + 1] = table[ord("A") : ord("Z") + 1] = _LATIN
+    table.setflags(write=False)
+    return table
+
+
+_SCRIPT = _script_table()
+
+
+def _script_counts(sample: str) -> tuple[int, int, int, int]:
+    """Persian-only letters, Arabic-only letters, Arabic-script and ASCII Latin letters."""
+    units = sample.encode("utf-16-le", "surrogatepass")
+    if len(units) == 2 * len(sample):
+        codes = np.frombuffer(units, dtype=np.uint16)
+    else:  # beyond the BMP: such characters count as none of the four
+        wide = np.frombuffer(sample.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        codes = np.where(wide < 0x10000, wide, 0).astype(np.uint16)
+    counts = np.bincount(_SCRIPT.take(codes), minlength=5)
+    persian, arabic = int(counts[_PERSIAN]), int(counts[_ARABIC])
+    return persian, arabic, persian + arabic + int(counts[_ARABIC_SCRIPT]), int(counts[_LATIN])
 
 
 # English function words; none is a common word in the other Latin-script languages we see
@@ -131,8 +157,7 @@ def _looks_english(sample: str) -> bool:
 
 def text_hash(text: str) -> str:
     """Hash of the folded text, for exact-duplicate detection across spelling variants."""
-    folded = " ".join(fold(text).split())
-    return hashlib.blake2b(folded.encode("utf-8"), digest_size=16).hexdigest()
+    return hashlib.blake2b(fold_words(text).encode("utf-8"), digest_size=16).hexdigest()
 
 
 def normalize(raw: RawArticle, *, detector: LanguageDetector = _langdetect) -> Article:

@@ -97,6 +97,19 @@ def test_vectorised_fold_equals_reference_on_mixed_text() -> None:
         assert fold(sample) == _reference_fold(sample), repr(sample)
 
 
+def test_fold_words_equals_fold_split_join() -> None:
+    import random
+
+    from agents.normalize.text import fold_words
+
+    rng = random.Random(11)
+    pool = [chr(c) for c in range(0x0600, 0x0700)] + list("abc ABC 12 \t\n\r\x1c\x85")
+    pool += ["\u200c", "\u00a0", "\u3000", "\u2028", "😀", "ﻻ", "e\u0301", "\ud800", "Σ"]
+    for _ in range(3000):
+        sample = "".join(rng.choices(pool, k=rng.randint(0, 30)))
+        assert fold_words(sample) == " ".join(fold(sample).split()), repr(sample)
+
+
 @pytest.mark.parametrize(
     ("text", "english"),
     [
