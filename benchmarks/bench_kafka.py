@@ -2,7 +2,12 @@
 
 Starts a broker with ``deploy/kafka/kafka.sh`` (or uses ``--broker``), a ``backchannel worker``
 subprocess, then produces own-written articles at ``--rate`` per second for ``--seconds``; each
-reports a new value of one tracked figure, so each raises a ``figure.changed`` alert. Latency is
+reports a new value of a tracked figure, so each raises a ``figure.new`` or ``figure.changed``
+alert. Consecutive articles report different series (176 in turn: place x subject x
+category), so a report reaches its series ~1.7 s after the previous one at 100/s: the
+stages may reorder articles that arrive within a batch window (tens of ms), and a report
+that reached its series behind a newer one would be ``figure.stale``, which alerts nothing
+(by design), and would go missing from the count. Latency is
 the time from the article's ``fetched_at`` (stamped when produced) to the alert's arrival at a
 consumer. Prints p50/p95/p99/max.
 
@@ -34,16 +39,28 @@ from tests.integration.pipeline_process import WorkerProcess, pipeline_env, uniq
 
 REPO = Path(__file__).resolve().parents[1]
 TEXT = (
-    "The health ministry in Gaza said on {day} that at least {n} Palestinians had been killed"
+    "The health ministry said on {day} that at least {n} {subject} had been {verb} in {place}"
     " since the start of the war, in a statement issued in the evening."
 )
+PLACES = (
+    "Gaza", "Gaza City", "West Bank", "Israel", "Lebanon", "Syria", "Yemen", "Iraq", "Iran",
+    "Jerusalem", "Rafah", "Jabalia", "Nuseirat", "Deir al-Balah", "Beit Hanoun", "Tulkarm",
+    "Khan Younis", "Jenin", "Nablus", "Sudan", "Ukraine", "Afghanistan",
+)  # fmt: skip
+SERIES = [
+    (place, subject, verb)
+    for verb in ("killed", "wounded")
+    for subject in ("Palestinians", "children", "civilians", "people")
+    for place in PLACES
+]
 
 
 def _article(i: int, base: datetime) -> RawArticle:
     now = datetime.now(UTC)
+    place, subject, verb = SERIES[i % len(SERIES)]
     return RawArticle(
         doc=f"bench-{i}",
-        text=TEXT.format(day="Monday", n=10_000 + i),
+        text=TEXT.format(day="Monday", n=10_000 + i, subject=subject, verb=verb, place=place),
         source="bench",
         origin="generated",
         fetched_at=now,

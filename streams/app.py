@@ -13,13 +13,15 @@ from __future__ import annotations
 import base64
 import logging
 import time
-from collections.abc import AsyncIterator, Callable, Sized
-from contextlib import asynccontextmanager
+import weakref
+from collections.abc import AsyncIterator, Callable, Iterator, Sequence, Sized
+from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, TypeVar
 
 import faust
+import faust.streams
 
 from streams.codec import encode
 from streams.envelope import cloudevent_headers
@@ -31,9 +33,15 @@ from streams.settings import Settings
 from streams.steps import Resources
 from streams.topics import Topic, topic_name
 
-__all__ = ["AppContext", "build_app"]
+__all__ = ["MAX_MESSAGE_BYTES", "AppContext", "acting_for", "build_app"]
 
 logger = logging.getLogger(__name__)
+
+_T = TypeVar("_T")
+
+MAX_MESSAGE_BYTES = 512 * 1024
+"""Largest batched message the agents send: half of Kafka's default ``message.max.bytes`` and
+of the producer's ``max_request_size`` (1 MB each), so a batch of long articles still fits."""
 
 
 @dataclass(eq=False)
@@ -83,7 +91,30 @@ class AppContext:
 
         ``partition`` overrides the key's partition (dedup band batches route by band key).
         """
+        await self._send(topic, key, record, encode(record), partition)
+
+    async def send_batch(
+        self,
+        topic: Topic,
+        partition: int,
+        items: Sequence[_T],
+        build: Callable[[Sequence[_T]], object],
+        key: Callable[[_T], str],
+    ) -> None:
+        """Send ``build(items)`` to ``partition`` of ``topic``, keyed by its first item, split
+        into halves while it encodes to more than ``MAX_MESSAGE_BYTES``."""
+        record = build(items)
         value = encode(record)
+        if len(value) > MAX_MESSAGE_BYTES and len(items) > 1:
+            half = len(items) // 2
+            await self.send_batch(topic, partition, items[:half], build, key)
+            await self.send_batch(topic, partition, items[half:], build, key)
+            return
+        await self._send(topic, key(items[0]), record, value, partition)
+
+    async def _send(
+        self, topic: Topic, key: str, record: object, value: bytes, partition: int | None
+    ) -> None:
         name = topic_name(topic, self.settings.topic_prefix)
         await self.topic(topic).send(
             key=key.encode("utf-8"),
@@ -98,6 +129,13 @@ class AppContext:
         self.metrics.alerts.labels(alert.kind.value, alert.severity.value).inc()
         if alert.fetched_at is not None:
             self.metrics.latency_alert.observe(time.time() - alert.fetched_at.timestamp())
+
+    def batches(self, stream: Any) -> Any:
+        """``stream``'s events a batch at a time: up to ``batch_max``, waiting at most
+        ``batch_wait_ms`` for more. Under load the batches fill from the backlog, so the
+        per-message costs they share fall as the rate rises; at a trickle they add at most
+        the wait. Faust acknowledges a batch's events once the loop body is done with it."""
+        return stream.take_events(self.settings.batch_max, self.settings.batch_wait_ms / 1000)
 
     @asynccontextmanager
     async def guard(self, stage: str, event: Any) -> AsyncIterator[None]:
@@ -167,6 +205,23 @@ class AppContext:
 
 
 Registrar = Callable[[AppContext], None]
+
+
+@contextmanager
+def acting_for(event: Any) -> Iterator[None]:
+    """Make ``event`` Faust's current event while the block runs.
+
+    A table write sends its changelog record to the partition of the current event, which
+    Faust sets while it iterates a stream one event at a time, but not in the body of
+    ``take_events`` (faust-streaming issue #497: "Cannot modify table outside of stream
+    iteration"). Batch agents wrap each table write in the event it belongs to, which puts
+    the record where Faust itself would have put it.
+    """
+    token = faust.streams._current_event.set(weakref.ref(event))
+    try:
+        yield
+    finally:
+        faust.streams._current_event.reset(token)
 
 
 def build_app(

@@ -102,6 +102,12 @@ class Settings(BaseSettings):
     partitions: int = Field(DEFAULT_PARTITIONS, ge=1, description="partitions per topic")
     app_id: str = Field("backchannel", description="Faust app id / consumer group")
     store: str = Field("memory://", description="Faust table store: memory:// or rocksdb://")
+    batch_max: int = Field(
+        200, ge=1, description="messages a dedup agent takes at once (Kafka; batches under load)"
+    )
+    batch_wait_ms: float = Field(
+        20.0, ge=0, description="longest a dedup agent waits to fill a batch (Kafka)"
+    )
     state_dir: Path = Field(
         Path(".backchannel"), description="local state (embedded) and Faust data"
     )

@@ -7,8 +7,8 @@ topic             key              why this key
 ================  ===============  ============================================================
 articles.raw      doc id           spreads articles evenly; one article's hops stay in order
 articles          doc id           idem; consumed by extraction agents (stateless)
-dedup.bands       band key         each band bucket's index lives in exactly one partition
-dedup.hits        doc id           gathers one article's band hits in one place to decide
+dedup.bands       band partition   each band bucket's index lives in exactly one partition
+dedup.hits        doc partition    gathers one article's band hits in one place to decide
 events.mentions   event id         one table owns each merged event
 events            event id         downstream: all updates of one event are ordered
 figures.mentions  series key       one table owns each tracked figure series

@@ -3,11 +3,13 @@
 Writing every band bucket to a Faust table sends one changelog message per band, 10-150 per
 article, and Faust's per-message cost made that the worker's bottleneck. Here the probe
 agent keeps each ``dedup.bands`` partition's buckets in a plain dict and writes one record
-per band batch it indexed to the ``dedup-band-log`` table (key ``<partition>:<doc>``, value: the
-batch's offset and its bytes as received): at most one changelog message per article and
-partition. A worker that takes a partition over rebuilds its buckets by probing the
-partition's recorded batches again in offset order; ``probe`` is deterministic, so the
-rebuilt index is the one the previous owner had. Records leave the log once their batch is
+per message it indexed to the ``dedup-band-log`` table (key ``<partition>:@<offset>``, value:
+the offset and the message's bytes as received; a message holds the batches of every
+article the normalize hop took at once): at most one changelog message per message. A
+worker that takes a partition over rebuilds its buckets by probing the partition's recorded
+batches again in offset order; ``probe`` is deterministic, so the rebuilt index is the one
+the previous owner had. (Records of one ``ProbeBatch`` keyed by doc, as an earlier release
+wrote them, are read too.) Records leave the log once their batch is
 older than the horizon, as event time passes; the buckets are swept on the same clock.
 
 The embedded runtime needs none of this: its buckets are its state (``check``).
@@ -21,23 +23,29 @@ from collections.abc import Iterable, MutableMapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
-from agents.dedup.gather import HitBatch
+from agents.dedup.gather import HitBatch, ProbeMessage
 from agents.dedup.index import probe, sweep
 from agents.dedup.params import DedupParams
 from agents.dedup.probes import BandHit, ProbeBatch
 from streams.codec import decode
 from streams.errors import RecordError
 
-__all__ = ["BandIndex", "record_key"]
+__all__ = ["BandIndex", "message_key", "record_key"]
 
 logger = logging.getLogger(__name__)
 
 _OFFSET_BYTES = 8
 
 
-def record_key(partition: int, doc: str) -> str:
-    """The log key of ``doc``'s batch in ``partition``: the partition first, to rebuild one."""
-    return f"{partition}:{doc}"
+def record_key(partition: int, name: str) -> str:
+    """A log key in ``partition``: the partition first, to rebuild one."""
+    return f"{partition}:{name}"
+
+
+def message_key(partition: int, offset: int) -> str:
+    """The log key of the ``dedup.bands`` message at ``offset`` of ``partition``; redelivered,
+    the message rewrites its own record."""
+    return record_key(partition, f"@{offset}")
 
 
 @dataclass
@@ -71,22 +79,27 @@ class BandIndex:
         """The partitions whose buckets are in memory."""
         return frozenset(self._partitions)
 
-    def probe_batch(
+    def probe_message(
         self, partition: int, offset: int, raw: bytes, log: MutableMapping[str, bytes]
-    ) -> HitBatch:
-        """Answer the band batch ``raw`` (message ``offset`` of ``partition``) and log it."""
+    ) -> list[HitBatch]:
+        """Answer every batch of the ``dedup.bands`` message ``raw`` (``offset`` of
+        ``partition``) and log the message."""
         part = self._partitions.get(partition)
         if part is None:
             part = self._partitions[partition] = self._rebuild(partition, log.items())
-        batch = decode(ProbeBatch, raw)
-        hits = self._probe(part, batch)
-        key = record_key(partition, batch.doc)
+        batches = decode(ProbeMessage, raw).batches
+        answers = [
+            HitBatch(doc=batch.doc, hits=self._probe(part, batch), partition=partition)
+            for batch in batches
+        ]
+        key = message_key(partition, offset)
         log[key] = offset.to_bytes(_OFFSET_BYTES, "big") + raw
-        if batch.keys:
-            now = batch.fetched_at
+        if any(batch.keys for batch in batches):
+            # the record leaves with its newest batch: late rather than early
+            now = max(batch.fetched_at for batch in batches)
             part.expiry.append((now, key, offset))
             self._expire(part, now, log)
-        return HitBatch(doc=batch.doc, hits=hits)
+        return answers
 
     def _probe(self, part: _Partition, batch: ProbeBatch) -> tuple[BandHit, ...]:
         hit = probe(batch, part.buckets, self._params, now=batch.fetched_at, horizon=self._horizon)
@@ -102,17 +115,17 @@ class BandIndex:
         part = _Partition()
         for offset, key, raw in logged:
             try:
-                batch = decode(ProbeBatch, raw)
+                batches = _logged_batches(raw)
             except RecordError as exc:
-                # A record an older release wrote, or a damaged one: skipping it loses that
-                # article's bands (later copies of it go unnoticed), failing here would stop
-                # the partition for good.
+                # A damaged record: skipping it loses its articles' bands (later copies of
+                # them go unnoticed), failing here would stop the partition for good.
                 self.skipped += 1
                 logger.warning("band log record skipped", extra={"key": key, "error": str(exc)})
                 continue
-            self._probe(part, batch)
-            if batch.keys:
-                part.expiry.append((batch.fetched_at, key, offset))
+            for batch in batches:
+                self._probe(part, batch)
+            if any(batch.keys for batch in batches):
+                part.expiry.append((max(b.fetched_at for b in batches), key, offset))
         return part
 
     def _expire(self, part: _Partition, now: datetime, log: MutableMapping[str, bytes]) -> None:
@@ -129,3 +142,10 @@ class BandIndex:
         elif now - part.swept_at >= self._sweep_every:
             sweep(part.buckets, now=now, horizon=self._horizon)
             part.swept_at = now
+
+
+def _logged_batches(raw: bytes) -> tuple[ProbeBatch, ...]:
+    """The batches of a log record: a ``ProbeMessage``, or one ``ProbeBatch`` (earlier release)."""
+    if raw.startswith(b'{"batches":'):
+        return decode(ProbeMessage, raw).batches
+    return (decode(ProbeBatch, raw),)

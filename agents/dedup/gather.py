@@ -1,20 +1,23 @@
-"""Gathering an article's band answers in the Kafka runtime, as a pure function.
+"""Gathering an article's band answers in the Kafka runtime, as pure functions.
 
-The normalize hop sends an article's band keys to ``dedup.bands`` in one ``ProbeBatch`` per
-target partition (partition = ``band_partition(band_key)``), so each band bucket always lives in
-the same partition's table and an article costs at most ``partitions`` messages instead of one
-per band (~10-150). The probe hop answers each batch with one ``HitBatch`` to ``dedup.hits``
-(keyed by doc), holding the ``BandHit`` that ``probe`` returned. The article itself goes there
-too, as ``PendingArticle``, saying how many batches to expect. ``gather`` folds these messages,
-in whatever order they arrive, into the state stored under the doc's key and says when the
-verdict can be decided.
+The normalize hop groups the band keys of the articles it takes at once by owning partition
+(partition = ``band_partition(band_key)``): one ``ProbeMessage`` per partition to
+``dedup.bands``, holding one ``ProbeBatch`` per article, so each band bucket always lives in
+the same partition and a batch of articles costs at most ``partitions`` messages. The probe
+hop answers each article's batch with a ``HitBatch`` naming the partition that answered, and
+sends the answers of all the batches it took to ``dedup.hits``, grouped by the partition of
+each article (``doc_partition``). The articles themselves go there too, as
+``PendingArticle``, saying how many partitions will answer. ``Gathering`` folds these
+messages, in whatever order they arrive, into the state stored under each doc and says when
+an article's verdict can be decided; it writes each article's state once per batch taken.
 """
 
 from __future__ import annotations
 
 import hashlib
-from collections.abc import MutableMapping
-from dataclasses import dataclass, replace
+from collections.abc import Callable, Iterable, MutableMapping
+from dataclasses import dataclass, field, replace
+from typing import TypeVar
 
 import orjson
 
@@ -24,22 +27,38 @@ from streams.records import Article
 
 __all__ = [
     "DedupMessage",
+    "Gathering",
     "HitBatch",
     "PendingArticle",
     "ProbeBatch",
+    "ProbeMessage",
     "band_partition",
     "batch_probes",
+    "doc_partition",
     "gather",
+    "group_by_partition",
     "pending_article",
 ]
 
 
+_T = TypeVar("_T")
+
+
+@dataclass(frozen=True, slots=True, kw_only=True)
+class ProbeMessage:
+    """What travels on ``dedup.bands``: the batches of one or more articles, all owned by the
+    partition the message is sent to."""
+
+    batches: tuple[ProbeBatch, ...]
+
+
 @dataclass(frozen=True, slots=True, kw_only=True)
 class HitBatch:
-    """The answers to one ``ProbeBatch`` (``dedup.hits``, key doc)."""
+    """The answers to one ``ProbeBatch``, from band partition ``partition``."""
 
     doc: str
     hits: tuple[BandHit, ...]
+    partition: int = -1
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -53,24 +72,41 @@ class PendingArticle:
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class DedupMessage:
-    """What travels on ``dedup.hits``: exactly one of the two fields is set."""
+    """What travels on ``dedup.hits``: articles and answers, all of docs that
+    ``doc_partition`` maps to the partition the message is sent to."""
 
-    pending: PendingArticle | None = None
-    hits: HitBatch | None = None
+    pending: tuple[PendingArticle, ...] = ()
+    hits: tuple[HitBatch, ...] = ()
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
 class _Gathered:
-    """The hit batches received so far for one article."""
+    """The hit batches received so far for one article, and which partitions sent them."""
 
     hits: tuple[BandHit, ...] = ()
     batches: int = 0
+    partitions: tuple[int, ...] = ()
 
 
 def band_partition(band_key: str, partitions: int) -> int:
     """The partition that owns ``band_key``'s bucket: a stable hash, the same in every process."""
     digest = hashlib.blake2b(band_key.encode(), digest_size=8).digest()
     return int.from_bytes(digest, "big") % partitions
+
+
+def doc_partition(doc: str, partitions: int) -> int:
+    """The ``dedup.hits`` partition that gathers ``doc``: the same stable hash."""
+    return band_partition(doc, partitions)
+
+
+def group_by_partition(
+    items: Iterable[_T], partition_of: Callable[[_T], int]
+) -> dict[int, list[_T]]:
+    """``items`` grouped by ``partition_of``, in order within each group."""
+    groups: dict[int, list[_T]] = {}
+    for item in items:
+        groups.setdefault(partition_of(item), []).append(item)
+    return groups
 
 
 def batch_probes(plan: SignaturePlan, partitions: int) -> dict[int, ProbeBatch]:
@@ -104,48 +140,130 @@ def pending_article(article: Article, signature: SignaturePlan, batches: int) ->
     return PendingArticle(article=article, plan=plan, batches=batches)
 
 
-def gather(
-    message: DedupMessage, state: MutableMapping[str, bytes]
-) -> tuple[PendingArticle, tuple[BandHit, ...]] | None:
-    """Fold ``message`` into ``state``; the article and all its hits once complete.
+class Gathering:
+    """Folds ``dedup.hits`` messages into the gathering state; one instance per batch taken.
 
-    Returns ``None`` while batches are missing. The article is stored once under its doc id
-    and the hits so far under ``doc + HITS_SUFFIX``, so a hit batch rewrites (and sends to
-    the changelog) only the hits, not the article text. On completion the doc's record
-    becomes a 4-byte tombstone rather than being deleted: at-least-once delivery can
-    redeliver a batch after completion, and without the tombstone it would open a record
-    that never completes.
+    The state (a ``MutableMapping[str, bytes]``, the ``dedup-pending`` table) keeps each
+    waiting article under its doc id and the hits so far under ``doc + HITS_SUFFIX``, so a
+    hit batch rewrites only the hits, not the article text. Messages are folded in memory
+    and ``flush`` writes each touched doc's state once: an article whose answers all come
+    in one batch costs one write, its 4-byte tombstone. The tombstone stays (rather than a
+    deletion) because at-least-once delivery can redeliver an answer after completion,
+    which must not open a record that never completes. Answers are counted by the
+    partition that sent them, so a redelivered answer is not counted twice.
     """
-    doc = (
-        message.pending.plan.doc if message.pending else message.hits.doc if message.hits else None
-    )
-    if doc is None:
-        raise ValueError("a dedup message carries neither an article nor hits")
-    stored = state.get(doc)
-    if stored == _DONE:
-        return None
-    hits_key = doc + HITS_SUFFIX
-    hits_raw = state.get(hits_key)
-    got = decode(_Gathered, hits_raw) if hits_raw else _Gathered()
-    if message.hits is not None:
-        got = _Gathered(hits=got.hits + message.hits.hits, batches=got.batches + 1)
-    if message.pending is not None:
-        expected = message.pending.batches
-    elif stored:
-        expected = int(orjson.loads(stored)["batches"])  # no full decode until complete
-    else:
-        expected = -1  # the article has not arrived yet
-    if 0 <= expected <= got.batches:
-        pending = message.pending or decode(PendingArticle, stored)  # type: ignore[arg-type]
-        state[doc] = _DONE
-        if hits_raw:
-            del state[hits_key]
-        return pending, got.hits
-    if message.pending is not None:
-        state[doc] = encode(message.pending)
-    else:
-        state[hits_key] = encode(got)
-    return None
+
+    def __init__(self, state: MutableMapping[str, bytes]) -> None:
+        self._state = state
+        self._docs: dict[str, _Open] = {}
+
+    def add(self, message: DedupMessage, tag: object = None) -> list[Completed]:
+        """Fold ``message``; the articles it completes. ``tag`` (the message's event) is
+        handed back by ``flush`` with the writes of the docs it touched last."""
+        done: list[Completed] = []
+        for pending in message.pending:
+            entry = self._open(pending.plan.doc, tag)
+            if entry is not None and entry.pending is None:
+                entry.pending, entry.pending_new = pending, True
+                done += self._complete(entry)
+        for batch in message.hits:
+            entry = self._open(batch.doc, tag)
+            if entry is not None and batch.partition not in entry.partitions:
+                if batch.partition >= 0:
+                    entry.partitions.append(batch.partition)
+                entry.hits.extend(batch.hits)
+                entry.batches += 1
+                entry.hits_changed = True
+                done += self._complete(entry)
+        return done
+
+    def flush(self, write: Callable[[object, str, bytes | None], None] | None = None) -> None:
+        """Write each touched doc's state (``None`` deletes); ``write(tag, key, value)``
+        applies a write with its doc's message in hand (the Kafka agent sets Faust's current
+        event, whose partition the table's changelog record goes to)."""
+        apply = write or self._write
+        for doc, entry in self._docs.items():
+            if entry.done:
+                if not entry.was_done:
+                    apply(entry.tag, doc, _DONE)
+                    if entry.stored_hits:
+                        apply(entry.tag, doc + HITS_SUFFIX, None)
+                continue
+            if entry.pending_new and entry.pending is not None:
+                apply(entry.tag, doc, encode(entry.pending))
+            if entry.hits_changed:
+                gathered = _Gathered(
+                    hits=tuple(entry.hits),
+                    batches=entry.batches,
+                    partitions=tuple(entry.partitions),
+                )
+                apply(entry.tag, doc + HITS_SUFFIX, encode(gathered))
+        self._docs.clear()
+
+    def _write(self, _tag: object, key: str, value: bytes | None) -> None:
+        if value is None:
+            self._state.pop(key, None)
+        else:
+            self._state[key] = value
+
+    def _open(self, doc: str, tag: object) -> _Open | None:
+        entry = self._docs.get(doc)
+        if entry is None:
+            stored = self._state.get(doc)
+            entry = self._docs[doc] = _Open(doc=doc, tag=tag)
+            if stored == _DONE:
+                entry.done = entry.was_done = True
+            else:
+                hits_raw = self._state.get(doc + HITS_SUFFIX)
+                if hits_raw:
+                    got = decode(_Gathered, hits_raw)
+                    entry.hits, entry.batches = list(got.hits), got.batches
+                    entry.partitions, entry.stored_hits = list(got.partitions), True
+                if stored:
+                    entry.stored = stored
+                    # the expected count alone: the article is decoded once, when complete
+                    entry.expected = int(orjson.loads(stored)["batches"])
+        entry.tag = tag
+        return None if entry.done else entry
+
+    def _complete(self, entry: _Open) -> list[Completed]:
+        expected = entry.pending.batches if entry.pending is not None else entry.expected
+        if expected < 0 or entry.batches < expected:
+            return []
+        pending = entry.pending or decode(PendingArticle, entry.stored)
+        entry.done = True
+        return [(pending, tuple(entry.hits))]
+
+
+Completed = tuple[PendingArticle, tuple[BandHit, ...]]
+"""An article whose every partition answered, with all its hits."""
+
+
+@dataclass(eq=False, slots=True, kw_only=True)
+class _Open:
+    """One doc's gathering state while a batch is folded."""
+
+    doc: str
+    tag: object
+    pending: PendingArticle | None = None
+    pending_new: bool = False
+    stored: bytes = b""
+    expected: int = -1
+    hits: list[BandHit] = field(default_factory=list)
+    batches: int = 0
+    partitions: list[int] = field(default_factory=list)
+    hits_changed: bool = False
+    stored_hits: bool = False
+    done: bool = False
+    was_done: bool = False
+
+
+def gather(message: DedupMessage, state: MutableMapping[str, bytes]) -> Completed | None:
+    """Fold one message into ``state`` and write it back: the article it completes, if any."""
+    gathering = Gathering(state)
+    done = gathering.add(message)
+    gathering.flush()
+    return done[0] if done else None
 
 
 HITS_SUFFIX = "\x1fhits"

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from agents.dedup import DedupParams, check, decide, plan, probe
 from agents.dedup.gather import (
     DedupMessage,
+    Gathering,
     HitBatch,
     PendingArticle,
     band_partition,
@@ -44,13 +45,14 @@ def _kafka_like(articles, partitions: int, order: str):
         batches = batch_probes(signature, partitions)
         messages = [
             DedupMessage(
-                pending=PendingArticle(article=article, plan=signature, batches=len(batches))
+                pending=(PendingArticle(article=article, plan=signature, batches=len(batches)),)
             )
         ]
         for part, batch in batches.items():
             assert all(band_partition(key, partitions) == part for key in batch.keys)
             hits = (probe(batch, buckets[part], params, now=batch.fetched_at, horizon=HORIZON),)
-            messages.append(DedupMessage(hits=HitBatch(doc=article.doc, hits=hits)))
+            answer = HitBatch(doc=article.doc, hits=hits, partition=part)
+            messages.append(DedupMessage(hits=(answer,)))
         if order == "hits-first":
             messages = messages[1:] + messages[:1]
         results = [gather(m, pending) for m in messages]
@@ -91,14 +93,77 @@ def test_redelivered_batch_after_completion_is_ignored() -> None:
     article = _article("a", BASE, 0)
     signature = plan(article, DedupParams())
     pending: dict[str, bytes] = {}
-    batch = HitBatch(doc="a", hits=())
-    assert (
-        gather(
-            DedupMessage(pending=PendingArticle(article=article, plan=signature, batches=1)),
-            pending,
-        )
-        is None
-    )
-    assert gather(DedupMessage(hits=batch), pending) is not None
-    assert gather(DedupMessage(hits=batch), pending) is None
+    batch = HitBatch(doc="a", hits=(), partition=0)
+    waiting = PendingArticle(article=article, plan=signature, batches=1)
+    assert gather(DedupMessage(pending=(waiting,)), pending) is None
+    assert gather(DedupMessage(hits=(batch,)), pending) is not None
+    assert gather(DedupMessage(hits=(batch,)), pending) is None
     assert list(pending) == ["a"]
+
+
+def test_redelivered_answer_before_completion_is_not_counted_twice() -> None:
+    article = _article("a", BASE, 0)
+    pending: dict[str, bytes] = {}
+    waiting = PendingArticle(article=article, plan=plan(article, DedupParams()), batches=2)
+    first = DedupMessage(hits=(HitBatch(doc="a", hits=(), partition=3),))
+    assert gather(DedupMessage(pending=(waiting,)), pending) is None
+    assert gather(first, pending) is None
+    assert gather(first, pending) is None, "partition 3 answered already"
+    second = DedupMessage(hits=(HitBatch(doc="a", hits=(), partition=1),))
+    assert gather(second, pending) is not None
+
+
+def test_a_batch_of_articles_is_gathered_with_one_write_each() -> None:
+    """Several articles' pending records and answers in one batch, as the agents send them:
+    the verdicts are the embedded ones, and each article costs one write (its tombstone)."""
+    articles = [
+        _article(doc, BASE if doc != "d" else BASE[::-1], i) for i, doc in enumerate("abcd")
+    ]
+    params = DedupParams()
+    partitions = 3
+    buckets = [dict() for _ in range(partitions)]
+    messages = []
+    for article in articles:
+        signature = plan(article, params)
+        batches = batch_probes(signature, partitions)
+        messages.append(
+            DedupMessage(
+                pending=(PendingArticle(article=article, plan=signature, batches=len(batches)),)
+            )
+        )
+        answers = tuple(
+            HitBatch(
+                doc=article.doc,
+                hits=(probe(batch, buckets[part], params, now=batch.fetched_at, horizon=HORIZON),),
+                partition=part,
+            )
+            for part, batch in batches.items()
+        )
+        messages.append(DedupMessage(hits=answers))
+    state: dict[str, bytes] = {}
+    writes: list[tuple[object, str, bytes | None]] = []
+    gathering = Gathering(state)
+    done = []
+    for number, message in enumerate(messages):
+        done += gathering.add(message, tag=number)
+    gathering.flush(lambda tag, key, value: writes.append((tag, key, value)))
+    verdicts = {w.article.doc: decide(w.article, w.plan, hits, params) for w, hits in done}
+    assert verdicts == _embedded(articles)
+    # one tombstone per article, written with the message that completed it
+    assert writes == [(2 * i + 1, a.doc, b"done") for i, a in enumerate(articles)]
+
+
+def test_an_article_split_across_batches_is_kept_between_them() -> None:
+    article = _article("a", BASE, 0)
+    state: dict[str, bytes] = {}
+    waiting = PendingArticle(article=article, plan=plan(article, DedupParams()), batches=2)
+    first = Gathering(state)
+    assert first.add(DedupMessage(pending=(waiting,))) == []
+    assert first.add(DedupMessage(hits=(HitBatch(doc="a", hits=(), partition=0),))) == []
+    first.flush()
+    assert set(state) == {"a", "a\x1fhits"}
+    second = Gathering(state)
+    [(back, hits)] = second.add(DedupMessage(hits=(HitBatch(doc="a", hits=(), partition=1),)))
+    second.flush()
+    assert back == waiting and hits == ()
+    assert state == {"a": b"done"}
