@@ -25,7 +25,7 @@ from __future__ import annotations
 from typing import NamedTuple
 
 from agents.figures._context import location
-from agents.figures._lexicon import Role
+from agents.figures._lexicon import Role, bit
 from agents.figures._numbers import NumberSpan
 from agents.figures._sentence import Sentence, not_a_count
 from streams.records import FigureCategory, Qualifier
@@ -57,9 +57,14 @@ _NOT_ADJECTIVES = frozenset(
     }
 )
 _HELD = frozenset({"hostages", "arrested"})
-_CATEGORY_ROLES = frozenset({Role.CAT_BEFORE, Role.CAT_AFTER})
-_SUBJECT_ROLES = frozenset({Role.PEOPLE, Role.GROUP, Role.NATIONALITY, Role.OTHERS})
-_SUBJECT_OR_CATEGORY = _SUBJECT_ROLES | {Role.CAT_AFTER}
+_CAT_AFTER = bit(Role.CAT_AFTER)
+_SUBJECT_ROLES = bit(Role.PEOPLE, Role.GROUP, Role.NATIONALITY, Role.OTHERS)
+_SUBJECT_OR_CATEGORY = _SUBJECT_ROLES | _CAT_AFTER
+_PARTITIVE = bit(Role.PARTITIVE)
+_AUX = bit(Role.AUX)
+_PREPOSITION = bit(Role.PREPOSITION)
+_RATE = bit(Role.RATE)
+_RELEASE = bit(Role.RELEASE)
 # Enum lookups by value: calling ``FigureCategory(value)`` costs ~1.5 µs, a dict ~0.05 µs.
 _CATEGORIES = {c.value: c for c in FigureCategory}
 _QUALIFIERS = {q.value: q for q in Qualifier}
@@ -69,8 +74,8 @@ _GAP_FREE = frozenset(
     {Role.LINK, Role.REACH, Role.LOCATION, Role.PREPOSITION, Role.QUAL_BEFORE, Role.MONTH}
 )
 # What may follow a count bound to a preceding category word: the end of a clause.
-_CLAUSE_END = frozenset(
-    {Role.PREPOSITION, Role.ATTR_CUE, Role.QUAL_AFTER, Role.LINK, Role.CAT_BEFORE, Role.CAT_AFTER}
+_CLAUSE_END = bit(
+    Role.PREPOSITION, Role.ATTR_CUE, Role.QUAL_AFTER, Role.LINK, Role.CAT_BEFORE, Role.CAT_AFTER
 )
 
 
@@ -93,11 +98,17 @@ class FoundFigure(NamedTuple):
 
 def find_figures(s: Sentence) -> list[FoundFigure]:
     """Every figure in the analysed sentence ``s``, left to right (module docstring)."""
-    live = [n for n in s.numbers if not_a_count(s, n) is None]
+    live: list[NumberSpan] = []
+    live_tokens: set[int] = set()
+    dead_tokens: set[int] = set()  # numbers never overlap: no token is both
+    for n in s.numbers:
+        if not_a_count(s, n) is None:
+            live.append(n)
+            live_tokens.update(range(n.first, n.last + 1))
+        else:
+            dead_tokens.update(range(n.first, n.last + 1))
     if not live:
         return []
-    live_tokens = {i for n in live for i in range(n.first, n.last + 1)}
-    dead_tokens = {i for n in s.numbers for i in range(n.first, n.last + 1)} - live_tokens
     out: list[FoundFigure] = []
     for n in live:
         fig = _bind(s, n, live_tokens, dead_tokens, out[-1] if out else None)
@@ -128,19 +139,19 @@ def _read_group(s: Sentence, n: NumberSpan) -> _Group:
     category = group = nationality = place = None
     people = others = adjective = False
     i = n.last + 1
-    n_tokens = len(s.tokens)
+    n_tokens = len(s.texts)
     for _ in range(MAX_GROUP_WORDS):
         if i >= n_tokens:
             break
         ms = s.starts[i]
-        roles = s.role_sets[i]
-        if Role.CAT_AFTER in roles:
+        roles = s.masks[i]
+        if roles & _CAT_AFTER:
             cat = next(m for m in ms if m.role is Role.CAT_AFTER)
             if cat.prefix.startswith(("و", "ف")):
                 break  # "43 شخصا وإصابة العشرات": the conjunction opens the next figure
-            category, i = cat.value, cat.end
+            category, i = cat.value, i + cat.length
             break
-        if Role.PARTITIVE in roles and s.roles(i + 1) & _SUBJECT_ROLES and i == n.last + 1:
+        if roles & _PARTITIVE and s.roles(i + 1) & _SUBJECT_ROLES and i == n.last + 1:
             i += 1
             continue
         if roles & _SUBJECT_ROLES:
@@ -151,12 +162,12 @@ def _read_group(s: Sentence, n: NumberSpan) -> _Group:
                     nationality = m.value
                 people |= m.role is Role.PEOPLE
                 others |= m.role is Role.OTHERS
-            i = ms[0].end
+            i += ms[0].length
             continue
-        if Role.AUX in roles:
-            i = ms[0].end
+        if roles & _AUX:
+            i += ms[0].length
             continue
-        if Role.PREPOSITION in roles:
+        if roles & _PREPOSITION:
             j = _phrase_to_category(s, i)
             loc = s.first(i + 1, Role.LOCATION)
             if loc is not None:
@@ -165,14 +176,14 @@ def _read_group(s: Sentence, n: NumberSpan) -> _Group:
                 i = j
                 continue
             break  # "kills 3 in West Bank raid": the clause goes on without a category
-        word = s.tokens[i]
-        if word.text in _ASIDES and (people or group or nationality):
+        text = s.texts[i]
+        if text in _ASIDES and (people or group or nationality):
             j = _after_aside(s, i)
             aside = s.first(j, Role.CAT_AFTER) if j is not None else None
-            if aside is not None:
-                category, i = aside.value, aside.end
+            if aside is not None and j is not None:
+                category, i = aside.value, j + aside.length
                 break
-        if not roles and not adjective and word.kind == "word" and word.text not in _NOT_ADJECTIVES:
+        if not roles and not adjective and s.kinds[i] == "word" and text not in _NOT_ADJECTIVES:
             nxt = s.roles(i + 1)
             if nxt & _SUBJECT_OR_CATEGORY and (
                 people or group or nationality or nxt & _SUBJECT_ROLES
@@ -186,24 +197,25 @@ def _read_group(s: Sentence, n: NumberSpan) -> _Group:
 
 def _after_aside(s: Sentence, i: int) -> int | None:
     """The category word right after an aside opened at token ``i`` ("," or "-"), if any."""
-    mark = s.tokens[i].text
-    for j in range(i + 1, min(i + 1 + MAX_PARENTHESIS_WORDS, len(s.tokens))):
-        if s.tokens[j].text == mark:
+    texts = s.texts
+    mark = texts[i]
+    for j in range(i + 1, min(i + 1 + MAX_PARENTHESIS_WORDS, len(texts))):
+        if texts[j] == mark:
             k = j + 1
-            while k < len(s.tokens) and Role.AUX in s.roles(k):
+            while k < len(texts) and s.roles(k) & _AUX:
                 k += 1
-            return k if Role.CAT_AFTER in s.roles(k) else None
-        if s.tokens[j].text in _CLAUSE_MARKS:
+            return k if s.roles(k) & _CAT_AFTER else None
+        if texts[j] in _CLAUSE_MARKS:
             return None
     return None
 
 
 def _phrase_to_category(s: Sentence, i: int) -> int | None:
     """Index of a category word within a prepositional phrase starting at token ``i``."""
-    for j in range(i + 1, min(i + 1 + MAX_PHRASE_WORDS, len(s.tokens))):
-        if s.tokens[j].kind != "word":
+    for j in range(i + 1, min(i + 1 + MAX_PHRASE_WORDS, len(s.texts))):
+        if s.kinds[j] != "word":
             return None
-        if Role.CAT_AFTER in s.roles(j):
+        if s.masks[j] & _CAT_AFTER:
             return j
     return None
 
@@ -224,28 +236,37 @@ def _category_before(
     unknown = 0
     limit = s.lexicon.max_gap_words
     qualifier = s.ending(n.first, Role.QUAL_BEFORE)
-    if s.ending(qualifier.start if qualifier else n.first, Role.REACH) is not None:
+    if s.ending(n.first - qualifier.length if qualifier else n.first, Role.REACH) is not None:
         # "the death toll from the quake rose to 2,000": a toll noun, then its verb.
         limit = max(limit, MAX_REACH_GAP_WORDS)
+    texts, kinds, ends = s.texts, s.kinds, s.ends
     while i >= 0:
-        tok = s.tokens[i]
         if i in live_tokens:
             return None
-        if tok.kind == "punct":
-            if tok.text == "'" or (tok.text == "." and s.ending(i, Role.MONTH) is not None):
+        if kinds[i] == "punct":
+            text = texts[i]
+            if text == "'" or (text == "." and s.ending(i, Role.MONTH) is not None):
                 i -= 1  # "Saturday's", "Oct. 7"
                 continue
             return None
-        ms = s.ends[i + 1]
+        ms = ends[i + 1]
         if ms:  # most words end no entry
-            cat = next((m for m in ms if m.role is Role.CAT_BEFORE), None)
-            if cat is not None:
-                return cat.value
-            if any(m.role is Role.SUBSET for m in ms):
+            # One pass, in the rules' order of precedence: a category word, a subset word,
+            # then the first (longest) entry skipped free.
+            subset = False
+            free = None
+            for m in ms:
+                role = m.role
+                if role is Role.CAT_BEFORE:
+                    return m.value
+                if role is Role.SUBSET:
+                    subset = True
+                elif free is None and role in _GAP_FREE:
+                    free = m
+            if subset:
                 return str(prev.category) if prev is not None else None
-            free = next((m for m in ms if m.role in _GAP_FREE), None)
             if free is not None:
-                i = free.start - 1
+                i -= free.length  # the token before the entry
                 continue
         if i in dead_tokens:
             i -= 1  # a date or a duration, not a count
@@ -258,12 +279,11 @@ def _category_before(
 
 
 def _ends_clause(s: Sentence, i: int) -> bool:
-    if i >= len(s.tokens) or s.tokens[i].kind == "punct" or s.tokens[i].text in _CONJUNCTIONS:
+    if i >= len(s.texts) or s.kinds[i] == "punct" or s.texts[i] in _CONJUNCTIONS:
         return True
-    ms = s.starts[i]
-    if any(m.role in _CLAUSE_END for m in ms):
+    if s.masks[i] & _CLAUSE_END:
         return True
-    return any(m.prefix.startswith("و") for m in ms)  # "9400 وإصابة ..."
+    return any(m.prefix.startswith("و") for m in s.starts[i])  # "9400 وإصابة ..."
 
 
 def _bind(
@@ -274,9 +294,7 @@ def _bind(
     prev: FoundFigure | None,
 ) -> FoundFigure | None:
     g = _read_group(s, n)
-    if Role.RATE in s.present and any(
-        Role.RATE in s.roles(k) for k in range(n.last + 1, g.end + 1)
-    ):
+    if s.present & _RATE and any(s.roles(k) & _RATE for k in range(n.last + 1, g.end + 1)):
         return None  # "kills 91 Americans a day", "۵۰ نفر در روز کشته": a rate
     following = g.category is not None
     category = g.category
@@ -290,7 +308,7 @@ def _bind(
             category = _category_before(s, n, live_tokens, dead_tokens, prev)
         if category is None:
             return None
-    if category in _HELD and Role.RELEASE in s.present and _released(s, n, g.end):
+    if category in _HELD and s.present & _RELEASE and _released(s, n, g.end):
         return None  # "الإفراج عن 24 رهينة": freed, no longer held
     subject = g.group or g.nationality
     if g.others and prev is not None and subject is None:
@@ -315,24 +333,23 @@ def _released(s: Sentence, n: NumberSpan, end: int) -> bool:
     Before: "released 4 hostages", "الإفراج عن 24 رهينة"; after: "4 hostages were
     released", "۲۴ گروگان را آزاد کرد" (Persian puts the verb last).
     """
+    texts = s.texts
     for i in range(n.first - 1, max(n.first - 1 - MAX_GROUP_WORDS, -1), -1):
-        if s.tokens[i].text in _CLAUSE_MARKS:
+        if texts[i] in _CLAUSE_MARKS:
             break
         if any(m.role is Role.RELEASE for m in s.ends[i + 1]):
             return True
-    for i in range(end, min(end + MAX_GROUP_WORDS, len(s.tokens))):
-        if s.tokens[i].text in _CLAUSE_MARKS:
+    for i in range(end, min(end + MAX_GROUP_WORDS, len(texts))):
+        if texts[i] in _CLAUSE_MARKS:
             break
-        if Role.RELEASE in s.roles(i):
+        if s.masks[i] & _RELEASE:
             return True
     return False
 
 
 def _coordinated(s: Sentence, prev: FoundFigure, n: NumberSpan) -> bool:
     """Only a conjunction ("و", "and", a comma) separates the previous figure from ``n``."""
-    return prev.end < n.first and all(
-        s.tokens[k].text in _CONJUNCTIONS for k in range(prev.end, n.first)
-    )
+    return prev.end < n.first and all(s.texts[k] in _CONJUNCTIONS for k in range(prev.end, n.first))
 
 
 def _qualifier(s: Sentence, n: NumberSpan, end: int, prev: FoundFigure | None) -> Qualifier:

@@ -13,44 +13,49 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from agents.figures._lexicon import Match, Role
+from agents.figures._lexicon import Hit, Role, bit
 from agents.figures._numbers import NumberSpan
 from agents.figures._sentence import Sentence
 
 __all__ = ["Source", "attribution", "location", "nearest_source"]
 
 _CATEGORY_ROLES = frozenset({Role.CAT_BEFORE, Role.CAT_AFTER})
+_CATEGORIES = bit(*_CATEGORY_ROLES)
+_LOCATION = bit(Role.LOCATION)
+_SOURCE = bit(Role.SOURCE)
+_SAY = bit(Role.SAY)
+_ATTR_CUE = bit(Role.ATTR_CUE)
+_PREPOSITION = bit(Role.PREPOSITION)
 
 
-def _located(s: Sentence, m: Match) -> bool:
+def _located(s: Sentence, start: int, m: Hit) -> bool:
     """A place named after a locative preposition ("في غزة", "بغزة", "in the West Bank")."""
-    start = m.start
-    if start > 0 and s.tokens[start - 1].text == "the":
+    if start > 0 and s.texts[start - 1] == "the":
         start -= 1
     return "ب" in m.prefix or s.ending(start, Role.PREPOSITION) is not None
 
 
 def location(s: Sentence, n: NumberSpan, end: int) -> str | None:
     """Where the figure happened: a place after a preposition, nearest the number."""
-    if Role.LOCATION not in s.present:
+    if not s.present & _LOCATION:
         return None
     places = s.places()
-    after = [m for m in places if m.start >= end and m.start - end <= NEAR_WORDS]
-    for m in after:
-        if _located(s, m):
+    for i, m in places:
+        if end <= i <= end + NEAR_WORDS and _located(s, i, m):
             return m.value
-    before = [m for m in places if m.end <= n.first]
-    for m in reversed(before):
-        if _located(s, m):
+    for i, m in reversed(places):
+        if i + m.length <= n.first and _located(s, i, m):
             return m.value
-    for m in places:
-        if m.start >= end and _located(s, m):
+    for i, m in places:
+        if i >= end and _located(s, i, m):
             return m.value
-    for m in places:
+    n_tokens = len(s.texts)
+    for i, m in places:
         # A place bound to a toll word: "شهدای غزه", "Gaza death toll". (The place may end
         # the sentence: then no token follows it.)
-        if (m.end < len(s.tokens) and not _CATEGORY_ROLES.isdisjoint(s.role_sets[m.end])) or any(
-            x.role in _CATEGORY_ROLES for x in s.ends[m.start]
+        after = i + m.length
+        if (after < n_tokens and s.masks[after] & _CATEGORIES) or any(
+            x.role in _CATEGORY_ROLES for x in s.ends[i]
         ):
             return m.value
     return None
@@ -78,54 +83,64 @@ def attribution(s: Sentence) -> list[Source]:
     series points.
     """
     out: list[Source] = []
-    if Role.SOURCE not in s.present:
+    if not s.present & _SOURCE:
         return out
+    cues = s.present & _ATTR_CUE
+    masks = s.masks
     for i in s.hits:
+        if not masks[i] & _SOURCE:
+            continue
         for m in s.starts[i]:
             if m.role is not Role.SOURCE:
                 continue
-            modifier, place = _source_modifiers(s, m)
+            modifier, place = _source_modifiers(s, i, m)
             name = m.value
             if modifier and not name.startswith(modifier):
                 name = f"{modifier} {name}"
             elif place and not modifier:
                 name = f"{place} {name}"
-            cued = any(
-                s.ending(j, Role.ATTR_CUE) is not None
-                for j in range(max(m.start - SAY_WINDOW, 1), m.start + 1)
+            cued = bool(cues) and any(
+                s.ending(j, Role.ATTR_CUE) is not None for j in range(max(i - SAY_WINDOW, 1), i + 1)
             )
-            if cued or _speaking(s, m):
-                out.append(Source(m.start, name, place, cued))
+            if cued or _speaking(s, i, m):
+                out.append(Source(i, name, place, cued))
     return out
 
 
-def _speaking(s: Sentence, m: Match) -> bool:
-    """A verb of saying just before the source or in its clause after it.
+def _speaking(s: Sentence, start: int, m: Hit) -> bool:
+    """A verb of saying just before the source (at token ``start``) or in its clause after it.
 
     After, the window is long because Persian puts the verb last ("وزارت بهداشت غزه روز
     یکشنبه ... اعلام کرد"); it stops at punctuation so a later clause's verb does not count.
     """
-    if any(Role.SAY in s.roles(k) for k in range(max(m.start - SAY_WINDOW, 0), m.start)):
+    if not s.present & _SAY:
+        return False
+    masks = s.masks
+    if any(masks[k] & _SAY for k in range(max(start - SAY_WINDOW, 0), start)):
         return True
-    for k in range(m.end, min(m.end + SAY_CLAUSE_WORDS, len(s.tokens))):
-        if s.tokens[k].kind == "punct":
+    kinds = s.kinds
+    end = start + m.length
+    for k in range(end, min(end + SAY_CLAUSE_WORDS, len(kinds))):
+        if kinds[k] == "punct":
             return False
-        if Role.SAY in s.roles(k):
+        if masks[k] & _SAY:
             return True
     return False
 
 
-def _source_modifiers(s: Sentence, m: Match) -> tuple[str | None, str | None]:
-    """An adjective and a place qualifying a source, on either side of it."""
+def _source_modifiers(s: Sentence, start: int, m: Hit) -> tuple[str | None, str | None]:
+    """An adjective and a place qualifying a source (at token ``start``), on either side."""
     modifier = place = None
-    after = s.first(m.end, Role.MODIFIER)
+    end = start + m.length
+    after = s.first(end, Role.MODIFIER)
     if after is not None:
         modifier = after.value
-    elif m.end < len(s.tokens) and s.tokens[m.end].kind == "word":
-        modifier = s.lexicon.modifier(s.tokens[m.end].text)
-    before = m.start - 1
+    elif end < len(s.texts) and s.kinds[end] == "word":
+        modifier = s.lexicon.modifier(s.texts[end])
+    texts = s.texts
+    before = start - 1
     for _ in range(2):  # "Gaza's Hamas-run health ministry": a place, then an adjective
-        while before >= 1 and s.tokens[before].text == "s" and s.tokens[before - 1].text == "'":
+        while before >= 1 and texts[before] == "s" and texts[before - 1] == "'":
             before -= 2  # "Gaza's health ministry"
         if before < 0:
             break
@@ -139,12 +154,12 @@ def _source_modifiers(s: Sentence, m: Match) -> tuple[str | None, str | None]:
         hit = mod or loc
         if hit is None:
             break
-        before = hit.start - 1
-    loc_after = s.first(m.end, Role.LOCATION)
-    if loc_after is None and Role.PREPOSITION in s.roles(m.end):
-        loc_after = s.first(m.end + 1, Role.LOCATION)
+        before -= hit.length  # the token before the hit
+    loc_after = s.first(end, Role.LOCATION)
+    if loc_after is None and s.roles(end) & _PREPOSITION:
+        loc_after = s.first(end + 1, Role.LOCATION)
     if loc_after is None and after is not None:
-        loc_after = s.first(after.end, Role.LOCATION)
+        loc_after = s.first(end + after.length, Role.LOCATION)
     if loc_after is not None:
         place = place or loc_after.value
     return modifier, place

@@ -10,9 +10,9 @@ clitics (و ف ب ل ك ال) and without an accusative alef, so "والجرحى
 from __future__ import annotations
 
 import enum
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from itertools import compress
+from itertools import compress, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -25,13 +25,14 @@ from streams.errors import ConfigError
 
 __all__ = [
     "DEFAULT_LEXICON_DIR",
-    "NO_MATCHES",
-    "NO_ROLES",
+    "NO_HITS",
     "FigureLexicons",
+    "Hit",
     "Lexicon",
     "Match",
     "Matches",
     "Role",
+    "bit",
     "load_lexicons",
 ]
 
@@ -39,8 +40,8 @@ __all__ = [
 class Role(enum.IntEnum):
     """What a lexicon entry says about the words it matches.
 
-    An ``IntEnum`` because roles are hashed into sets for every word of a sentence and
-    ``Enum.__hash__`` is Python code, ``int.__hash__`` is not.
+    Each role is also a bit (``bit``): the roles of a word are one ``int``, so the rules ask
+    "a month here?" with one ``&`` rather than building and hashing sets.
     """
 
     CAT_AFTER = enum.auto()  # value: category
@@ -75,11 +76,30 @@ class Role(enum.IntEnum):
     MODIFIER = enum.auto()  # value: canonical adjective
 
 
-class Match(NamedTuple):
-    """A lexicon entry found at tokens ``start``..``end - 1``; ``prefix`` is the stripped clitic.
+def bit(*roles: Role) -> int:
+    """The bit mask of ``roles`` (a word's roles are the union of its entries' bits)."""
+    out = 0
+    for role in roles:
+        out |= 1 << role
+    return out
 
-    A named tuple for the same reason as ``Token``: many are built per sentence.
+
+class Hit(NamedTuple):
+    """A lexicon entry matched at some token, without the token: ``length`` words from it.
+
+    Without a position one hit serves every sentence (``Lexicon`` builds each once), so
+    matching a sentence builds nothing for the words that start an entry; a rule that
+    finds a hit at token ``i`` knows it spans ``i`` to ``i + length``.
     """
+
+    length: int
+    role: Role
+    value: str
+    prefix: str  # the Arabic clitic stripped from the first word ("ل" in "لوزارة")
+
+
+class Match(NamedTuple):
+    """A lexicon entry found at tokens ``start``..``end - 1``; ``prefix`` is the stripped clitic."""
 
     start: int
     end: int
@@ -88,23 +108,21 @@ class Match(NamedTuple):
     prefix: str
 
 
-NO_MATCHES: tuple[Match, ...] = ()
-"""What ``Lexicon.match`` gives a token where no entry starts (shared, never changed)."""
-
-NO_ROLES: frozenset[Role] = frozenset()
+NO_HITS: tuple[Hit, ...] = ()
+"""What a token where no entry starts (or ends) holds (shared, never changed)."""
 
 
 class Matches(NamedTuple):
     """Every lexicon match of a sentence, indexed three ways (``Lexicon.match_texts``).
 
-    ``starts[i]``: the longest matches starting at token ``i``; ``ends[j]``: the matches
-    ending just before token ``j``, longest first; ``role_sets[i]``: the roles of
-    ``starts[i]``; ``hits``: the tokens where a match starts, ascending.
+    ``starts[i]``: the longest hits starting at token ``i``; ``ends[j]``: the hits ending
+    just before token ``j``, longest first; ``masks[i]``: the role bits of ``starts[i]``
+    (0: none); ``hits``: the tokens where a match starts, ascending.
     """
 
-    starts: list[Sequence[Match]]
-    ends: list[Sequence[Match]]
-    role_sets: list[frozenset[Role]]
+    starts: list[tuple[Hit, ...]]
+    ends: list[tuple[Hit, ...]]
+    masks: list[int]
     hits: list[int]
 
 
@@ -115,92 +133,89 @@ class _Entry:
     value: str
 
 
-_WordEntries = tuple[
-    Mapping[str, tuple[tuple[_Entry, str], ...]] | None,
-    tuple[tuple[_Entry, str], ...],
-    frozenset[Role],
-]
+class _Pair(NamedTuple):
+    """The entries that start with one pair of words (``Lexicon.pairs``)."""
+
+    longer: tuple[tuple[tuple[str, ...], Hit], ...]  # (words, hit) of 3+ words, longest first
+    two: tuple[Hit, ...]  # the two-word entries: they match wherever the pair is
+    two_mask: int  # role bits of ``two``
 
 
 @dataclass(frozen=True, slots=True)
 class Lexicon:
     """One language's compiled lexicon (or several merged, for text of unknown language).
 
-    ``forms`` maps every written form of a one-word entry (with Arabic clitics and an
-    accusative alef added) to its entries, and ``phrases`` the first two words of longer
-    entries, so matching a sentence costs two dictionary lookups per word. ``triggers``
-    holds the forms of one word of every category entry: a sentence without any of them
-    holds no figure.
+    ``singles`` maps every written form of a one-word entry (with Arabic clitics and an
+    accusative alef added) to its hits and ``masks`` to their role bits; ``pairs`` maps
+    the first two words of longer entries to them (a second word is also keyed with the
+    article, "عناصر الشرطة"), so matching a sentence is two C-level lookups per word and
+    a little Python per word in ``heads``. ``triggers`` holds the forms of one word of
+    every category entry: a sentence without any of them holds no figure.
     """
 
     langs: tuple[str, ...]
     versions: tuple[int, ...]
-    forms: Mapping[str, tuple[tuple[_Entry, str], ...]]  # one-word entries
-    # Every word that starts an entry: the phrases it starts (``phrases[word]`` or None),
-    # its one-word entries (``forms[word]``) and their roles, for one lookup a word.
-    words: Mapping[str, _WordEntries]
-    phrases: Mapping[str, Mapping[str, tuple[tuple[_Entry, str], ...]]]  # first -> second word
+    singles: Mapping[str, tuple[Hit, ...]]  # one-word entries
+    masks: Mapping[str, int]  # role bits of ``singles[word]``
+    pairs: Mapping[tuple[str, str], _Pair]  # (first word, second word) -> entries
+    heads: frozenset[str]  # first words of ``pairs``
     modifier_stems: tuple[tuple[str, str], ...]  # "فلسطين*" -> (stem, canonical adjective)
     triggers: frozenset[str]
     max_gap_words: int  # unknown words allowed between a "before" category word and its count
-    starts: frozenset[str]  # every word that starts an entry (keys of forms and phrases)
+    starts: frozenset[str]  # every word that starts an entry
 
-    def match(self, tokens: list[Token]) -> list[Sequence[Match]]:
+    def match(self, tokens: list[Token]) -> list[list[Match]]:
         """Matches starting at each token; only the longest at each start (ties all kept)."""
-        return self.match_texts([t[0] for t in tokens]).starts
+        starts = self.match_texts([t[0] for t in tokens]).starts
+        return [
+            [Match(i, i + h.length, h.role, h.value, h.prefix) for h in hs]
+            for i, hs in enumerate(starts)
+        ]
 
     def match_texts(self, texts: list[str]) -> Matches:
-        """``match`` on the tokens' texts, with the same matches by end and their roles.
+        """``match`` on the tokens' texts, as shared hits, with the hits by end and role bits.
 
-        Most words of a sentence start no entry: one C-level pass (``map``) looks every word
-        up, and the others share empty values (``NO_MATCHES``, ``NO_ROLES``).
+        One-word entries are looked up for every word in C-level passes (``map``); only the
+        few words that start a longer entry are read in Python, and where one matches it
+        replaces the word's one-word hits (the longest match wins). Hits are shared, built
+        with the lexicon: matching builds no object per hit.
         """
         n_tokens = len(texts)
-        new = tuple.__new__
-        starts: list[Sequence[Match]] = [NO_MATCHES] * n_tokens
-        ends: list[Sequence[Match]] = [NO_MATCHES] * (n_tokens + 1)
-        role_sets = [NO_ROLES] * n_tokens
-        hits: list[int] = []
-        found = list(map(self.words.get, texts))
-        for i in compress(range(n_tokens), found):
-            seconds, singles, roles = found[i]  # type: ignore[misc]
-            best: list[Match] = []
-            if seconds is not None and i + 1 < n_tokens:
-                second = texts[i + 1]
-                cands = seconds.get(second)
-                if cands is None and second.startswith("ال"):
-                    cands = seconds.get(second[2:])  # "عناصر الشرطة"
-                longest = 0
-                for entry, prefix in cands or ():
-                    n = len(entry.tokens)
-                    if n < longest:
-                        break
-                    if n == 2 or (
-                        i + n <= n_tokens
-                        and all(_same(texts[i + k], entry.tokens[k]) for k in range(2, n))
-                    ):
-                        longest = n
-                        best.append(new(Match, (i, i + n, entry.role, entry.value, prefix)))
+        starts = list(map(self.singles.get, texts, repeat(NO_HITS, n_tokens)))
+        masks = list(map(self.masks.get, texts, repeat(0, n_tokens)))
+        phrased: list[tuple[int, int]] = []  # (start, length) of each phrase found
+        heads = self.heads.intersection(texts)
+        for i in compress(range(n_tokens - 1), map(heads.__contains__, texts) if heads else ()):
+            pair = self.pairs.get((texts[i], texts[i + 1]))
+            if pair is None:
+                continue
+            longer, two, two_mask = pair
+            best: list[Hit] = []
+            longest = 0
+            for words, hit in longer:
+                n = hit.length
+                if n < longest:
+                    break
+                if i + n <= n_tokens and all(_same(texts[i + k], words[k]) for k in range(2, n)):
+                    longest = n
+                    best.append(hit)
             if best:
-                roles = frozenset([m.role for m in best])
-                end = i + longest
-            elif len(singles) == 1:
-                entry, prefix = singles[0]
-                best = [new(Match, (i, i + 1, entry.role, entry.value, prefix))]
-                end = i + 1
-            elif singles:
-                best = [new(Match, (i, i + 1, e.role, e.value, p)) for e, p in singles]
-                end = i + 1
+                starts[i] = tuple(best)
+                masks[i] = bit(*[h.role for h in best])
+            elif two:
+                starts[i], masks[i], longest = two, two_mask, 2
             else:
-                continue  # the first word of phrases none of which is here
-            starts[i] = best
-            role_sets[i] = roles
-            hits.append(i)
-            # In start order, so each ends[j] is longest first. ``best`` is never changed
-            # again; a later match ending at the same token makes a new list.
-            before = ends[end]
-            ends[end] = best if before is NO_MATCHES else [*before, *best]
-        return Matches(starts, ends, role_sets, hits)
+                continue
+            phrased.append((i, longest))
+        # Each one-word hit ends at the next token; a phrase ends further on, and its hits
+        # come before those of later starts (longest first).
+        ends = [NO_HITS, *starts]
+        for i, _ in phrased:
+            ends[i + 1] = NO_HITS
+        for i, n in reversed(phrased):
+            ends[i + n] = (*starts[i], *ends[i + n])
+        hits = list(compress(range(n_tokens), masks))
+        return Matches(starts, ends, masks, hits)
 
     def modifier(self, word: str) -> str | None:
         """The adjective a "stem*" modifier entry gives ``word`` ("الفلسطينية" -> Palestinian)."""
@@ -395,37 +410,43 @@ def _compile(files: list[tuple[str, int, Mapping[str, Any]]], quick: QuickFold) 
                 # The longest word is the rarest: "به گروگان" triggers on "گروگان", not "به".
                 key = max(reversed(tokens), key=len)
                 triggers.update(quick(form) for form, _ in _forms(key))
-    forms = {k: tuple(v) for k, v in sorted(table.items())}
-    phrases = {
-        k: {w: tuple(sorted(v, key=lambda ep: -len(ep[0].tokens))) for w, v in seconds.items()}
-        for k, seconds in sorted(pairs.items())
+    singles = {
+        form: tuple(Hit(1, e.role, e.value, prefix) for e, prefix in entries)
+        for form, entries in sorted(table.items())
     }
     return Lexicon(
         langs=tuple(lang for lang, _, _ in files),
         versions=tuple(version for _, version, _ in files),
-        forms=forms,
-        words=_word_entries(forms, phrases),
-        phrases=phrases,
+        singles=singles,
+        masks={form: bit(*[h.role for h in hits]) for form, hits in singles.items()},
+        pairs=_pairs(pairs),
+        heads=frozenset(pairs),
         modifier_stems=tuple(stems),
         triggers=frozenset(triggers),
         max_gap_words=max(_gap(data) for _, _, data in files),
-        starts=frozenset(forms) | frozenset(phrases),
+        starts=frozenset(singles) | frozenset(pairs),
     )
 
 
-def _word_entries(
-    forms: Mapping[str, tuple[tuple[_Entry, str], ...]],
-    phrases: Mapping[str, Mapping[str, tuple[tuple[_Entry, str], ...]]],
-) -> dict[str, _WordEntries]:
-    """``Lexicon.words``: per word, its phrases, its one-word entries and their roles."""
-    shared: dict[frozenset[Role], frozenset[Role]] = {}  # one object per set of roles
-    out: dict[str, _WordEntries] = {}
-    for word, entries in forms.items():
-        roles = frozenset([e.role for e, _ in entries])
-        out[word] = (phrases.get(word), entries, shared.setdefault(roles, roles))
-    for word, seconds in phrases.items():
-        if word not in out:
-            out[word] = (seconds, (), NO_ROLES)
+def _pairs(
+    firsts: Mapping[str, Mapping[str, list[tuple[_Entry, str]]]],
+) -> dict[tuple[str, str], _Pair]:
+    """``Lexicon.pairs``: the entries of 2+ words by their first two words.
+
+    A second word is also keyed with the article ("الشرطة" for "عناصر شرطة" entries) unless
+    that spelling has entries of its own, which then win (as they would written out).
+    """
+    out: dict[tuple[str, str], _Pair] = {}
+    for first, seconds in sorted(firsts.items()):
+        for second, entries in seconds.items():
+            ordered = sorted(entries, key=lambda ep: -len(ep[0].tokens))
+            hits = [(e.tokens, Hit(len(e.tokens), e.role, e.value, p)) for e, p in ordered]
+            two = tuple(hit for _, hit in hits if hit.length == 2)
+            longer = tuple(wh for wh in hits if wh[1].length > 2)
+            out[(first, second)] = _Pair(longer, two, bit(*[h.role for h in two]))
+    for first, seconds in sorted(firsts.items()):
+        for second in seconds:
+            out.setdefault((first, "ال" + second), out[(first, second)])
     return out
 
 

@@ -24,8 +24,6 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
-from itertools import compress
-from operator import itemgetter
 from typing import NamedTuple
 
 from agents.figures._number_words import (
@@ -41,14 +39,24 @@ from agents.figures._number_words import (
 )
 from agents.normalize.text import fold
 
-__all__ = ["NumberSpan", "Token", "find_numbers", "number_words", "parse_numbers", "tokenize"]
+__all__ = [
+    "NumberSpan",
+    "Token",
+    "Tokens",
+    "find_numbers",
+    "number_words",
+    "parse_numbers",
+    "read_numbers",
+    "scan",
+    "tokenize",
+]
 
 
 class Token(NamedTuple):
     """A word, a run of digits (with separators) or one punctuation mark of folded text.
 
-    A named tuple, not a dataclass: a sentence has ~40 tokens and building them is a
-    measurable share of the stage's time (tuples build ~2x faster here).
+    The stage itself reads tokens as parallel lists (``Tokens``, from ``scan``); this is the
+    one-object-a-token view ``tokenize`` gives callers outside the hot path.
     """
 
     text: str
@@ -74,43 +82,103 @@ class NumberSpan(NamedTuple):
     words: bool = False
 
 
-_TEXT = itemgetter(0)
-_KIND = itemgetter(3)
-_IS_NUM = "num".__eq__
 _TOKEN = re.compile(r"(\d+(?:[.,]\d+)*)|([^\W\d_]+)|(\S)")
 _KINDS = ("", "num", "word", "punct")
 _new_tuple = tuple.__new__
 
 
-def tokenize(folded: str) -> list[Token]:
-    """Split folded text into word, number and punctuation tokens (whitespace dropped).
+class Tokens(NamedTuple):
+    """A sentence's tokens as parallel lists (``scan``), and where its digits are.
 
-    Same tokens as ``_TOKEN.finditer`` over the whole text, ~40% faster: ``re`` spends ~1 µs
-    a token on the Unicode classes, so whitespace-separated pieces that are all letters
-    (``isalpha`` implies a word token), all digits, or letters then one mark ("killed,")
-    are cut with ``str`` methods, and only the rest goes through the pattern.
+    Token ``i`` is ``texts[i]``, of kind ``kinds[i]`` ("num", "word" or "punct"), at
+    ``offsets[i]`` in the folded text (it ends at ``offsets[i] + len(texts[i])``);
+    ``digits`` lists the "num" tokens in order. Lists rather than a ``Token`` per token:
+    no object is built per token, and the lexicon and the number scan look ``texts`` up
+    whole in C-level passes (``map``, set operations).
     """
-    out: list[Token] = []
-    append = out.append
-    find = folded.find
-    kinds = _KINDS
-    new = _new_tuple
-    pos = 0
-    for piece in folded.split():
-        start = find(piece, pos)
-        pos = start + len(piece)
+
+    texts: list[str]
+    kinds: list[str]
+    offsets: list[int]
+    digits: list[int]
+
+
+def tokenize(folded: str) -> list[Token]:
+    """Split folded text into word, number and punctuation tokens (whitespace dropped)."""
+    texts, kinds, offsets, _ = scan(folded)
+    return [
+        _new_tuple(Token, (text, start, start + len(text), kind))
+        for text, kind, start in zip(texts, kinds, offsets, strict=True)
+    ]
+
+
+def scan(folded: str) -> Tokens:
+    """``tokenize`` as ``Tokens``: the same tokens as ``_TOKEN.finditer``.
+
+    ``re`` spends ~1 µs a token on the Unicode classes, so whitespace-separated pieces that
+    are all letters (``isalpha`` implies a word token) or all digits are taken whole, and
+    only the rest (~1 in 8: "killed,", "2,000") is cut by ``_cut``. Fold leaves one space
+    between pieces, so offsets are counted rather than searched for; other text (a blank
+    run) is searched piece by piece.
+    """
+    pieces = folded.split()
+    if " ".join(pieces) != folded:
+        return _scan_pieces(folded, pieces)
+    out = Tokens([], [], [], [])
+    texts, kinds, offsets, digits = out
+    add_text, add_kind, add_offset = texts.append, kinds.append, offsets.append
+    start = 0
+    for piece in pieces:
         if piece.isalpha():
-            append(new(Token, (piece, start, pos, "word")))
+            add_text(piece)
+            add_kind("word")
+            add_offset(start)
         elif piece.isdecimal():
-            append(new(Token, (piece, start, pos, "num")))
-        elif piece[:-1].isalpha() and not piece[-1].isalnum():
-            append(new(Token, (piece[:-1], start, pos - 1, "word")))
-            append(new(Token, (piece[-1], pos - 1, pos, "punct")))
+            digits.append(len(texts))
+            add_text(piece)
+            add_kind("num")
+            add_offset(start)
         else:
-            for m in _TOKEN.finditer(piece):
-                a, b = m.span()
-                append(new(Token, (m.group(), start + a, start + b, kinds[m.lastindex or 0])))
+            _cut(piece, start, out)
+        start += len(piece) + 1
     return out
+
+
+def _scan_pieces(folded: str, pieces: list[str]) -> Tokens:
+    """``scan`` for text with other blanks than single spaces: each piece is searched for."""
+    out = Tokens([], [], [], [])
+    texts, kinds, offsets, digits = out
+    find = folded.find
+    end = 0
+    for piece in pieces:
+        start = find(piece, end)
+        end = start + len(piece)
+        if piece.isalpha() or piece.isdecimal():
+            if piece.isdecimal():
+                digits.append(len(texts))
+            texts.append(piece)
+            kinds.append("num" if piece.isdecimal() else "word")
+            offsets.append(start)
+        else:
+            _cut(piece, start, out)
+    return out
+
+
+def _cut(piece: str, start: int, out: Tokens) -> None:
+    """Append the tokens of a piece that is neither all letters nor all digits."""
+    texts, kinds, offsets, digits = out
+    if piece[:-1].isalpha() and not piece[-1].isalnum():
+        texts += (piece[:-1], piece[-1])  # letters then one mark: "killed,"
+        kinds += ("word", "punct")
+        offsets += (start, start + len(piece) - 1)
+        return
+    for m in _TOKEN.finditer(piece):
+        kind = _KINDS[m.lastindex or 0]
+        if kind == "num":
+            digits.append(len(texts))
+        texts.append(m.group())
+        kinds.append(kind)
+        offsets.append(start + m.start())
 
 
 class _Atom(NamedTuple):
@@ -123,6 +191,9 @@ class _Atom(NamedTuple):
     joined: bool  # preceded by "و"/"and"/"-"
 
 
+_SEPARATOR = re.compile(r"[.,]")
+
+
 def _digit_value(text: str, before_scale: bool) -> Decimal | None:
     """Value of a digit token such as ``24,000``, ``1.2`` or ``1,2``; None if ambiguous."""
     if text.isdigit():
@@ -130,7 +201,7 @@ def _digit_value(text: str, before_scale: bool) -> Decimal | None:
     seps = [c for c in text if not c.isdigit()]
     if not seps:
         return Decimal(text)
-    groups = re.split(r"[.,]", text)
+    groups = _SEPARATOR.split(text)
     try:
         if len(set(seps)) == 1:
             sep = seps[0]
@@ -143,7 +214,7 @@ def _digit_value(text: str, before_scale: bool) -> Decimal | None:
             return None
         last = text.rfind(seps[-1])
         whole, frac = text[:last], text[last + 1 :]
-        parts = re.split(r"[.,]", whole)
+        parts = _SEPARATOR.split(whole)
         if any(c == seps[-1] for c in seps[:-1]) or not all(len(g) == 3 for g in parts[1:]):
             return None
         return Decimal(f"{''.join(parts)}.{frac}")
@@ -151,68 +222,78 @@ def _digit_value(text: str, before_scale: bool) -> Decimal | None:
         return None
 
 
-def _space_grouped(tokens: list[Token], i: int) -> int:
+def _space_grouped(texts: list[str], kinds: list[str], offsets: list[int], i: int) -> int:
     """Index of the last token of a space-grouped number starting at ``i`` ("24 000")."""
+    text = texts[i]
+    if not (text.isdigit() and len(text) <= 3):
+        return i
+    if i > 0 and kinds[i - 1] == "num" and offsets[i - 1] + len(texts[i - 1]) + 1 == offsets[i]:
+        return i
     j = i
-    t = tokens[i]
-    if not (t.text.isdigit() and len(t.text) <= 3):
-        return i
-    if i > 0 and tokens[i - 1].kind == "num" and tokens[i - 1].end + 1 == t.start:
-        return i
-    while j + 1 < len(tokens):
-        n = tokens[j + 1]
-        if not (n.kind == "num" and n.text.isdigit() and len(n.text) == 3):
+    n_tokens = len(texts)
+    while j + 1 < n_tokens:
+        nxt = texts[j + 1]
+        if not (kinds[j + 1] == "num" and nxt.isdigit() and len(nxt) == 3):
             break
-        if n.start != tokens[j].end + 1:
+        if offsets[j + 1] != offsets[j] + len(texts[j]) + 1:
             break
         j += 1
     if (
-        j + 1 < len(tokens)
-        and tokens[j + 1].kind == "num"
-        and tokens[j + 1].start == tokens[j].end + 1
+        j + 1 < n_tokens
+        and kinds[j + 1] == "num"
+        and offsets[j + 1] == offsets[j] + len(texts[j]) + 1
     ):
         return i  # "12 345 6789": a phone number, not thousands
     return j
 
 
 class _Reader:
-    """Reads atoms (digits or number words) from a token list."""
+    """Reads atoms (digits or number words) from a sentence's tokens."""
 
-    def __init__(self, tokens: list[Token], words: dict[str, tuple[Kind, int]]) -> None:
-        self.tokens = tokens
+    __slots__ = ("kinds", "n_tokens", "offsets", "texts", "words")
+
+    def __init__(self, tokens: Tokens, words: dict[str, tuple[Kind, int]]) -> None:
+        self.texts, self.kinds, self.offsets, _ = tokens
+        self.n_tokens = len(self.texts)
         self.words = words
 
+    def text(self, i: int) -> str:
+        """The text of token ``i``; "" past the end."""
+        return self.texts[i] if i < self.n_tokens else ""
+
     def word(self, i: int) -> tuple[Kind, int] | None:
-        if i >= len(self.tokens) or self.tokens[i].kind != "word":
+        if i >= self.n_tokens or self.kinds[i] != "word":
             return None
-        return self.words.get(self.tokens[i].text)
+        return self.words.get(self.texts[i])
 
     def atom(self, i: int, joined: bool = False) -> _Atom | None:
         """The atom at token ``i``, reading "و" glued to a number word ("وعشرين") as a joiner."""
-        if i >= len(self.tokens):
+        if i >= self.n_tokens:
             return None
-        t = self.tokens[i]
-        if t.kind == "num":
-            last = _space_grouped(self.tokens, i)
-            text = t.text if last == i else "".join(x.text for x in self.tokens[i : last + 1])
+        kind = self.kinds[i]
+        text = self.texts[i]
+        if kind == "num":
+            last = _space_grouped(self.texts, self.kinds, self.offsets, i)
+            if last != i:
+                text = "".join(self.texts[i : last + 1])
             nxt = self.word(last + 1)
             value = _digit_value(text, nxt is not None and nxt[0] in SCALES)
             return None if value is None else _new_tuple(_Atom, (None, value, i, last, joined))
-        if t.kind != "word":
+        if kind != "word":
             return None
-        hit = self.words.get(t.text)
-        if hit is None and not joined and len(t.text) > 2 and t.text[0] == "و":
-            hit = self.words.get(t.text[1:])
+        hit = self.words.get(text)
+        if hit is None and not joined and len(text) > 2 and text[0] == "و":
+            hit = self.words.get(text[1:])
             joined = hit is not None
         if hit is None:
             return None
-        if i + 1 < len(self.tokens) and self.tokens[i + 1].text == VAGUE_SUFFIX:
+        if i + 1 < self.n_tokens and self.texts[i + 1] == VAGUE_SUFFIX:
             return None
         return _new_tuple(_Atom, (hit[0], Decimal(hit[1]), i, i, joined))
 
     def next_atom(self, i: int) -> _Atom | None:
         """The atom after token ``i - 1``, consuming one free-standing joiner before it."""
-        if i < len(self.tokens) and self.tokens[i].text in JOINERS:
+        if i < self.n_tokens and self.texts[i] in JOINERS:
             return self.atom(i + 1, joined=True)
         return self.atom(i)
 
@@ -232,8 +313,7 @@ def _start(reader: _Reader, a: _Atom) -> tuple[Decimal, Decimal | None, Kind | N
     if a.kind is Kind.TEEN_PREFIX:
         return (Decimal(0), a.value, Kind.UNIT) if nkind is Kind.TEN else None
     if a.kind is Kind.WEAK:
-        nxt_text = reader.tokens[a.last + 1].text if a.last + 1 < len(reader.tokens) else ""
-        ok = nkind in (Kind.SCALE, Kind.HUNDRED) or nxt_text in CLASSIFIERS
+        ok = nkind in (Kind.SCALE, Kind.HUNDRED) or reader.text(a.last + 1) in CLASSIFIERS
         return (Decimal(0), a.value, Kind.UNIT) if ok else None
     if a.kind is Kind.ARTICLE:
         return (Decimal(0), a.value, Kind.UNIT) if nkind in (Kind.HUNDRED, Kind.SCALE) else None
@@ -331,12 +411,12 @@ def _extend(
     return total + (group or 0), end
 
 
-def _vague_before(tokens: list[Token], i: int) -> bool:
+def _vague_before(texts: list[str], i: int) -> bool:
     """A vague quantifier right before token ``i`` ("ده‌ها هزار", "tens of thousands")."""
     j = i - 1
-    if j >= 0 and tokens[j].text in ("of", "من", "از"):
+    if j >= 0 and texts[j] in ("of", "من", "از"):
         j -= 1
-    return j >= 0 and tokens[j].text in VAGUE_BEFORE
+    return j >= 0 and texts[j] in VAGUE_BEFORE
 
 
 # Number words as written alone or with "و" glued on ("وعشرين"), for the scan in find_numbers.
@@ -361,49 +441,73 @@ def find_numbers(
     three (for text whose language is unknown). ``digits_alone=False`` turns off the short
     cut for a run of digits nothing can extend (tests compare the two ways).
     """
-    words = WORDS.get(lang or "", ALL_WORDS)
+    digits = [i for i, t in enumerate(tokens) if t[3] == "num"]
+    lists = Tokens([t[0] for t in tokens], [t[3] for t in tokens], [t[1] for t in tokens], digits)
+    return read_numbers(lists, lang, digits_alone=digits_alone)
+
+
+def read_numbers(
+    tokens: Tokens, lang: str | None = None, *, digits_alone: bool = True
+) -> list[NumberSpan]:
+    """``find_numbers`` on tokens from ``scan``."""
+    texts, kinds, offsets, digits = tokens
     joined = number_words(lang)
-    reader = _Reader(tokens, words)
-    out: list[NumberSpan] = []
-    # Most tokens are neither digits nor number words: find the few that are in C-level passes.
-    starts = list(compress(range(len(tokens)), map(_IS_NUM, map(_KIND, tokens))))
-    named = joined.intersection(map(_TEXT, tokens))
+    # Most tokens are neither digits nor number words: a number starts at a digit or at one
+    # of the few number words the sentence holds (found with set operations).
+    starts = digits
+    named = joined.intersection(texts)
     if named:
-        starts += compress(range(len(tokens)), map(named.__contains__, map(_TEXT, tokens)))
+        starts = [*digits]
+        for word in named:
+            at = -1
+            for _ in range(texts.count(word)):
+                at = texts.index(word, at + 1)
+                starts.append(at)
         starts.sort()
-    n_tokens = len(tokens)
+    if not starts:
+        return []
+    reader: _Reader | None = None  # for the numbers that are more than digits alone
+    out: list[NumberSpan] = []
+    n_tokens = len(texts)
     i = 0
     for k in starts:
         if k < i:
             continue  # inside the previous number
         i = k
-        t = tokens[i]
-        if digits_alone and t[3] == "num" and t[0].isdigit():
-            nxt = tokens[i + 1] if i + 1 < n_tokens else None
-            if nxt is None or (nxt[3] != "num" and nxt[0] not in JOINERS and nxt[0] not in joined):
-                # Digits alone ("11078 شهيدا", most numbers): the reading below, without
-                # its ~10 calls: no grouped digits, scale, "and" or number word follows.
-                value = _ZERO + (Decimal(t[0]) or 0)
-                out.append(_new_tuple(NumberSpan, (value, t[1], t[2], i, i, False)))
+        if digits_alone and kinds[i] == "num":
+            nxt = i + 1
+            if nxt == n_tokens or (
+                kinds[nxt] != "num" and texts[nxt] not in JOINERS and texts[nxt] not in joined
+            ):
+                # Digits alone ("11078 شهيدا", "11,078 people", most numbers): the reading
+                # below, without its ~10 calls: no grouped digits, scale, "and" or number
+                # word follows, so the digits are the whole number.
+                text = texts[i]
+                whole = Decimal(text) if text.isdigit() else _digit_value(text, False)
+                if whole is None:
+                    continue  # "1,2,3": not a number
+                start = offsets[i]
+                value = _ZERO + (whole or 0)
+                out.append(_new_tuple(NumberSpan, (value, start, start + len(text), i, i, False)))
                 i += 1
                 continue
+        if reader is None:
+            reader = _Reader(tokens, WORDS.get(lang or "", ALL_WORDS))
         a = reader.atom(i)
         if a is None:
             continue
-        start = _start(reader, a)
-        if start is None or (a.kind in _VAGUE_AFTER and _vague_before(tokens, i)):
+        begin = _start(reader, a)
+        if begin is None or (a.kind in _VAGUE_AFTER and _vague_before(texts, i)):
             i = a.last + 1
             continue
-        total, group, last = start
+        total, group, last = begin
         cap = a.value if a.kind is Kind.SCALE or a.kind is Kind.SCALE_VALUE else None
         if a.kind is Kind.SCALE_VALUE:
             cap = _scale_of(a.value)
         value, end = _extend(reader, total, group, last, cap, a.last)
         first = a.first
-        is_words = a.kind is not None or any(
-            tokens[k][3] == "word" for k in range(first + 1, end + 1)
-        )
-        span = (value, tokens[first][1], tokens[end][2], first, end, is_words)
+        is_words = a.kind is not None or "word" in kinds[first + 1 : end + 1]
+        span = (value, offsets[first], offsets[end] + len(texts[end]), first, end, is_words)
         out.append(_new_tuple(NumberSpan, span))
         i = end + 1
     return out
@@ -411,4 +515,4 @@ def find_numbers(
 
 def parse_numbers(text: str, lang: str | None = None) -> list[NumberSpan]:
     """Fold ``text`` and return its numbers; spans are offsets into ``fold(text)``."""
-    return find_numbers(tokenize(fold(text)), lang)
+    return read_numbers(scan(fold(text)), lang)

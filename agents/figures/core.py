@@ -13,7 +13,6 @@ sentences with a trigger and a number are analysed.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 
 from agents.figures._binding import find_figures
 from agents.figures._context import attribution, nearest_source
@@ -120,36 +119,25 @@ def _candidate_sentences(
     """
     quick = quick_fold(text)
     # Every blank of ``quick`` is a space or a line break, and ``split(" ")`` is ~2x faster
-    # than ``split()`` on non-ASCII text; the empty words it adds are never triggers.
+    # than ``split()`` on non-ASCII text; the empty words it adds are never triggers. A line
+    # break becomes a word of its own, so each line's words are a slice of the article's:
+    # the text is split once and each word hashed once.
     triggers = lexicon.triggers
-    words = quick.replace("\n", " ").split(" ")
+    words = quick.replace("\n", " \n ").split(" ")
     if triggers.isdisjoint(words):
         return []
-    found = triggers.intersection(words)
     lines = text.split("\n")
-    quick_lines = quick.split("\n")
-    if len(found) <= _FEW_TRIGGERS:
-        # Search the few triggers rather than split every line (a diplomatic report names
-        # one toll in twenty lines); a line holding one only inside a word is dropped below.
-        numbered = sorted({quick.count("\n", 0, at) for w in found for at in _finds(quick, w)})
-    else:
-        numbered = list(range(len(lines)))
     out: list[str] = []
-    for n in numbered:
-        line_words = quick_lines[n].split(" ")
+    start = 0
+    for n, quick_line in enumerate(quick.split("\n")):
+        end = start + quick_line.count(" ") + 1
+        line_words = words[start:end]
+        start = end + 1
         if not triggers.isdisjoint(line_words) and quick_fold.has_number(
             lines[n], line_words, numbers
         ):
             out.extend(_rejoin(_split_line(lines[n])))
     return out
-
-
-def _finds(text: str, word: str) -> Iterator[int]:
-    """Every offset of ``word`` in ``text``."""
-    at = text.find(word)
-    while at >= 0:
-        yield at
-        at = text.find(word, at + 1)
 
 
 def _fold_each(sentences: list[str]) -> list[str]:
@@ -167,9 +155,6 @@ def _fold_each(sentences: list[str]) -> list[str]:
         return [fold(s) for s in sentences]
     return folded
 
-
-_FEW_TRIGGERS = 4
-"""Up to this many distinct triggers in an article, lines are found by searching them."""
 
 # Where ``split_sentences`` cuts a line: after an end mark followed by a space, or after
 # ".", "!", "؟" glued to the next word. Searched for directly (a leading character class lets

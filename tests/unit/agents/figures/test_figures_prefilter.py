@@ -1,7 +1,8 @@
 """The short cuts of the figure stage change no result (agents.figures.core, _prefilter, _numbers).
 
 ``extract_figures`` reads only lines with a category trigger and a number, folds their
-sentences in one call, and reads a lone run of digits without the general number reader.
+sentences in one call, cuts tokens with ``str`` methods rather than the token pattern,
+matches the lexicon in bulk, and reads a lone run of digits without the general number reader.
 Each test here runs every text the other figure tests use (collected from their
 ``parametrize`` marks, so a new case is covered too), in every language, both ways.
 """
@@ -17,7 +18,7 @@ import pytest
 
 from agents.figures import FigureLexicons, extract_figures
 from agents.figures import core as figures_core
-from agents.figures._numbers import find_numbers, number_words, tokenize
+from agents.figures._numbers import _KINDS, _TOKEN, find_numbers, number_words, scan, tokenize
 from agents.normalize.text import fold, split_sentences
 from streams.records import Article, FigureMention
 from tests.unit.agents.figures.conftest import ArticleFactory
@@ -187,6 +188,31 @@ def test_line_split_is_split_sentences() -> None:
     for text in [*TEXTS, *ARTICLE_TEXTS]:
         for line in text.split("\n"):
             assert figures_core._split_line(line) == split_sentences(line), line
+
+
+def test_scan_gives_the_tokens_of_the_token_pattern() -> None:
+    texts = [*TEXTS, *(c.format(f) for f in NUMBER_FORMS for c in CONTEXTS), *ARTICLE_TEXTS]
+    # Raw text too: blank runs, tabs and line breaks take the piece-by-piece path.
+    for text in [*map(fold, texts), *texts, "  a\t b,\u3000 12 345  ", "x_y 7th ال48 ²3"]:
+        texts_, kinds, offsets, digits = scan(text)
+        expected = [(m.group(), m.start(), _KINDS[m.lastindex or 0]) for m in _TOKEN.finditer(text)]
+        assert list(zip(texts_, offsets, kinds, strict=True)) == expected, text
+        assert digits == [i for i, kind in enumerate(kinds) if kind == "num"], text
+
+
+def test_matches_by_end_are_the_matches_by_start(lexicons: FigureLexicons) -> None:
+    """``ends[j]``: every hit ending before token ``j``, earlier (longer) starts first."""
+    for text in [*TEXTS, *ARTICLE_TEXTS]:
+        for lang in ("ar", "fa", "en", "und"):
+            words = scan(fold(text)).texts
+            starts, ends, masks, hits = lexicons.for_lang(lang).match_texts(words)
+            assert len(ends) == len(words) + 1
+            for j, ending in enumerate(ends):
+                expected = [h for i in range(j) for h in starts[i] if i + h.length == j]
+                assert list(ending) == expected, (text, j)
+            assert hits == [i for i, hs in enumerate(starts) if hs]
+            for i, hs in enumerate(starts):
+                assert masks[i] == sum({1 << h.role for h in hs}), (text, i)
 
 
 def test_digits_alone_read_as_the_general_reader_reads_them() -> None:
