@@ -28,6 +28,7 @@ from __future__ import annotations
 
 import struct
 import zlib
+from collections.abc import Iterable
 
 __all__ = [
     "DOC_BYTES",
@@ -36,6 +37,7 @@ __all__ = [
     "RECORD_PREFIX",
     "WHOLE",
     "encode_record",
+    "entries",
     "entry",
     "record_doc",
     "record_fields",
@@ -55,11 +57,17 @@ WHOLE = 255
 RECORD_PREFIX = "i:"
 RECORD_KEY_CHARS = len(RECORD_PREFIX) + 2 * DOC_BYTES
 _HEAD = struct.Struct(">IHBBBH")
+_BYTES = [bytes((value,)) for value in range(256)]
 
 
 def entry(doc: bytes, target: int) -> bytes:
     """The bucket entry of ``doc`` for a target (a passage id, or negative for the whole)."""
-    return doc + bytes((target if target >= 0 else WHOLE,))
+    return doc + _BYTES[target if target >= 0 else WHOLE]
+
+
+def entries(doc: bytes, targets: Iterable[int]) -> dict[int, bytes]:
+    """``entry(doc, target)`` for each distinct target."""
+    return {target: doc + _BYTES[target if target >= 0 else WHOLE] for target in set(targets)}
 
 
 def source_hash(source: str) -> int:

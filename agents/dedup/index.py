@@ -41,40 +41,6 @@ def _seconds(moment: datetime) -> int:
     return max(int(moment.timestamp()), 0)
 
 
-class _Records:
-    """The probing article's clock and the live records its batch reads, each fetched once:
-    ``seen[doc]`` is ``(fetched_at, source, value)``, or None when swept, expired or lost."""
-
-    __slots__ = ("_cutoff", "_get", "indexing", "seen", "source", "when")
-
-    def __init__(
-        self, buckets: MutableMapping[str, bytes], article: ArticleSketch, cutoff: int
-    ) -> None:
-        self._get = buckets.get
-        self._cutoff = cutoff
-        self.when = _seconds(article.fetched_at)
-        self.source = _bucket.source_hash(article.source)
-        self.indexing = self.when >= cutoff  # an article older than the horizon is not indexed
-        self.seen: dict[bytes, tuple[int, int, bytes] | None] = {}
-
-    def fetch(self, doc: bytes) -> tuple[int, int, bytes] | None:
-        """Look a doc's record up (once; ``seen`` remembers it)."""
-        value = self._get(_bucket.record_key(doc))
-        found = None
-        if value is not None:
-            fetched_at, source = _bucket.record_head(value)
-            if fetched_at >= self._cutoff:
-                found = (fetched_at, source, value)
-        self.seen[doc] = found
-        return found
-
-    def value(self, doc: bytes) -> bytes:
-        """The record of a doc found live."""
-        found = self.seen[doc]
-        assert found is not None
-        return found[2]
-
-
 def probe(
     batch: ProbeBatch,
     buckets: MutableMapping[str, bytes],
@@ -96,49 +62,97 @@ def probe(
     """
     article = batch.article
     me = doc_hash(article.doc)
-    records = _Records(buckets, article, _seconds(now - horizon))
-    exact: set[bytes] = set()
-    nominated: dict[bytes, list[tuple[int, int]]] = {}  # doc -> (my passage, its passage)
+    when = _seconds(article.fetched_at)
+    cutoff = _seconds(now - horizon)
+    indexing = when >= cutoff  # an article older than the horizon is not indexed
     keys, targets = batch.keys, batch.targets
-    get = buckets.get
-    values = [get(key) for key in keys]
+    values = list(map(buckets.get, keys))
+    source = _bucket.source_hash(article.source)
+    live: dict[bytes, bytes] = {}  # the records of the live docs the batch met
+    nominated: dict[bytes, list[tuple[int, int]]] = {}  # doc -> (my passage, its passage)
+    exact: set[bytes] = set()
+    distinct = len(set(keys)) == len(keys)  # (a repeated passage repeats keys)
     # Text nobody published before, the common case: one write per key, nothing to read.
-    if not any(values) and len(set(keys)) == len(keys):  # (a repeated passage repeats keys)
-        inserted = records.indexing and bool(keys)
+    if distinct and not any(values):
+        inserted = indexing and bool(keys)
         if inserted:
-            tails = {target: _bucket.entry(me, target) for target in set(targets)}
-            buckets.update(zip(keys, [tails[target] for target in targets], strict=True))
+            tails = _bucket.entries(me, targets)
+            buckets.update(zip(keys, map(tails.__getitem__, targets), strict=True))
     else:
-        inserted = _probe_each(batch, buckets, params, me, records, values, nominated, exact)
-    if inserted:
-        _write_record(buckets, me, records.when, records.source, batch)
-    matches = _score(batch, nominated, exact, records, params.floor) if nominated else ()
+        found = _Found(buckets, me, when, cutoff, source, live)
+        inserted = _probe_each(
+            batch, buckets, params, found, indexing, distinct, values, nominated, exact
+        )
+    matches: tuple[BandMatch, ...] = ()
+    if inserted or nominated:
+        # The sketches as bytes, decoded once for the record and the scores.
+        mine = binascii.a2b_base64(article.sketch)
+        own = [(p.passage_id, binascii.a2b_base64(p.sketch)) for p in batch.passages]
+        if inserted:
+            _write_record(buckets, me, when, source, article, mine, own)
+        if nominated:
+            matches = _score(mine, dict(own), nominated, exact, live, params.floor)
     return BandHit(doc=article.doc, matches=matches)
 
 
-_UNSEEN = (-1, -1, b"")  # a sentinel: ``_Records.seen`` has no entry for the doc
+class _Found(dict[bytes, tuple[bool, bool] | None]):
+    """Per doc hash met in the batch's buckets, ``(fetched no later than the article, same
+    outlet)``, or None when its record is gone or expired; each record is read once, on the
+    first miss, and a live one is kept in ``live`` for scoring."""
+
+    __slots__ = ("_cutoff", "_get", "_live", "_me", "_source", "_when")
+
+    def __init__(
+        self,
+        buckets: MutableMapping[str, bytes],
+        me: bytes,
+        when: int,
+        cutoff: int,
+        source: int,
+        live: dict[bytes, bytes],
+    ) -> None:
+        super().__init__()
+        self._get, self._me, self._when = buckets.get, me, when
+        self._cutoff, self._source, self._live = cutoff, source, live
+
+    def __missing__(self, doc: bytes) -> tuple[bool, bool] | None:
+        value = self._get(_RECORD_PREFIX + doc.hex())  # ``_bucket.record_key``, inlined
+        found = None
+        if value is not None:
+            fetched_at, source = _bucket.record_head(value)
+            if fetched_at >= self._cutoff:
+                found = (fetched_at <= self._when, source == self._source)
+                self._live[doc] = value
+        self[doc] = found
+        return found
+
+
+_RECORD_PREFIX = _bucket.RECORD_PREFIX
+
+
+_ME = (False, False)  # the probing article's own entries: live, neither earlier nor counted
 
 
 def _probe_each(
     batch: ProbeBatch,
     buckets: MutableMapping[str, bytes],
     params: DedupParams,
-    me: bytes,
-    records: _Records,
+    found: _Found,
+    indexing: bool,
+    distinct: bool,
     values: list[bytes | None],
     nominated: dict[bytes, list[tuple[int, int]]],
     exact: set[bytes],
 ) -> bool:
     """``probe`` key by key, when some bucket holds entries or a key repeats; True if the
     article was inserted anywhere. Fills ``nominated`` and ``exact``."""
-    tails = {target: _bucket.entry(me, target) for target in set(batch.targets)}
-    when, source, indexing = records.when, records.source, records.indexing
+    me = found._me
+    found[me] = _ME
+    tails = _bucket.entries(me, batch.targets)
     capacity, repeats = params.bucket_capacity, params.source_repeats
-    distinct = len(set(batch.keys)) == len(batch.keys)
-    seen, fetch = records.seen, records.fetch
     written: dict[str, bytes] = {}  # this batch's bucket writes; b"" = emptied
     inserted = False
-    size = _bucket.ENTRY_SIZE
+    size, doc_bytes, whole = _bucket.ENTRY_SIZE, _bucket.DOC_BYTES, _bucket.WHOLE
     for key, target, stored in zip(batch.keys, batch.targets, values, strict=True):
         value = stored if distinct or key not in written else written[key]
         if not value:
@@ -146,36 +160,26 @@ def _probe_each(
                 written[key] = tails[target]
                 inserted = True
             continue
-        docs = [value[at : at + _bucket.DOC_BYTES] for at in range(0, len(value), size)]
-        live = 0
-        dropped = False
-        present = False
-        same_source = 0
-        earlier: list[tuple[bytes, int]] = []
-        for index, doc in enumerate(docs):
-            if doc == me:
-                present = True
-                live += 1
-                continue
-            record = seen.get(doc, _UNSEEN)
-            if record is _UNSEEN:
-                record = fetch(doc)
-            if record is None:
-                dropped = True
-                continue
-            live += 1
-            if record[1] == source:
-                same_source += 1
-            if record[0] <= when:
-                earlier.append((doc, value[index * size + _bucket.DOC_BYTES]))
+        if len(value) == size:  # one entry: most buckets that hold any
+            docs = [value[:doc_bytes]]
+        else:
+            docs = [value[at : at + doc_bytes] for at in range(0, len(value), size)]
+        states = [found[doc] for doc in docs]
+        dropped = None in states
+        live = len(docs) - states.count(None) if dropped else len(docs)
         passage = target >= 0
-        common = live >= capacity or (passage and 0 < repeats <= same_source)
+        common = live >= capacity or (
+            passage
+            and 0 < repeats <= live  # (own-outlet entries are live ones)
+            and repeats <= sum(state[1] for state in states if state)
+        )
+        present = me in docs
         insert = indexing and not present and not common
         if dropped:
             kept = (
                 value[index * size : (index + 1) * size]
-                for index, doc in enumerate(docs)
-                if doc == me or seen[doc] is not None
+                for index, state in enumerate(states)
+                if state is not None
             )
             written[key] = b"".join(kept) + (tails[target] if insert else b"")
         elif insert:
@@ -183,11 +187,15 @@ def _probe_each(
         inserted = inserted or insert
         if common and passage:
             continue
-        for doc, theirs in earlier:
+        for index, state in enumerate(states):
+            if state is None or not state[0]:
+                continue
+            doc = docs[index]
             pairs = nominated.get(doc)
             if pairs is None:
                 pairs = nominated[doc] = []
-            if passage and theirs != _bucket.WHOLE:
+            theirs = value[index * size + doc_bytes]
+            if passage and theirs != whole:
                 pairs.append((target, theirs))
             elif target == EXACT:
                 exact.add(doc)
@@ -204,12 +212,14 @@ def _write_record(
     me: bytes,
     when: int,
     source: int,
-    batch: ProbeBatch,
+    article: ArticleSketch,
+    sketch: bytes,
+    passages: list[tuple[int, bytes]],
 ) -> None:
-    """Store the article's record, or add passages a record of the same fetch lacks."""
+    """Store the article's record (``sketch`` and ``passages``' are decoded), or add
+    passages a record of the same fetch lacks."""
     key = _bucket.record_key(me)
     existing = buckets.get(key)
-    passages = [(p.passage_id, binascii.a2b_base64(p.sketch)) for p in batch.passages]
     if existing is not None:
         stored = _bucket.record_time(existing)
         if stored > when:
@@ -221,34 +231,32 @@ def _write_record(
                 return  # a replay: nothing to add
             kept = [(pid, _bucket.record_passage(existing, pid) or b"") for pid in ids]
             passages = sorted(kept + missing)
-    article = batch.article
-    sketch = binascii.a2b_base64(article.sketch)
     buckets[key] = _bucket.encode_record(
         article.doc, when, article.shingles, source, sketch, passages
     )
 
 
 def _score(
-    batch: ProbeBatch,
+    mine: bytes,
+    own: dict[int, bytes],
     nominated: dict[bytes, list[tuple[int, int]]],
     exact: set[bytes],
-    records: _Records,
+    live: dict[bytes, bytes],
     floor: float,
 ) -> tuple[BandMatch, ...]:
-    """Every nominated doc and pair of passages, scored by their sketches.
+    """Every nominated doc and pair of passages, scored by their sketches (the article's
+    own, ``mine``, and its passages', ``own``, decoded).
 
     A doc whose scores all stay below ``floor`` (and which is no exact copy) is left out:
     near-zero estimates are what phrases shared by same-beat news produce (an article of the
     benchmark corpus nominates 18 docs on average and keeps 1.7), and they would fill every
     hit, and ``dedup.hits``, with candidates no threshold accepts.
     """
-    mine = binascii.a2b_base64(batch.article.sketch)
-    own = {p.passage_id: binascii.a2b_base64(p.sketch) for p in batch.passages}
     docs = list(nominated)
-    values = [records.value(doc) for doc in docs]
+    values = list(map(live.__getitem__, docs))
     # Sketch pairs to compare: each doc's, then each nominated pair of passages.
     left = [mine] * len(docs)
-    right = [_bucket.record_sketch(value) for value in values]
+    right = list(map(_bucket.record_sketch, values))
     pairs: list[tuple[int, int, int]] = []  # (doc index, my passage, its passage)
     for index, nominations in enumerate(nominated.values()):
         if not nominations:
@@ -287,33 +295,45 @@ def _score(
 
 
 _VECTOR_AT = 8
-"""From this many comparisons on, numpy (one pass over all) beats Python big integers."""
-_EVEN_BITS = np.uint64(0x5555555555555555)
-_ONE = np.uint64(1)
+"""From this many pairs on, one numpy popcount beats a Python one per pair."""
+_SCORES: dict[int, list[float]] = {}
+"""Per sketch length in 2-bit values, the estimate for each count of unequal values."""
+
+
+def _estimates(values: int) -> list[float]:
+    """``sketch_similarity``'s formula for every count of unequal values: the same floats."""
+    table = _SCORES.get(values)
+    if table is None:
+        table = _SCORES[values] = [
+            max(0.0, ((values - unequal) / values - 0.25) / 0.75) for unequal in range(values + 1)
+        ]
+    return table
 
 
 def _similarities(left: list[bytes], right: list[bytes]) -> list[float]:
-    """``sketch_similarity`` of each pair of raw sketches, the same floats either way."""
+    """``sketch_similarity`` of each pair of raw sketches, the same floats.
+
+    Sketches of one width (the usual case) are compared all at once as two big integers,
+    then counted pair by pair (numpy counts them at once from ``_VECTOR_AT`` pairs on).
+    """
     width = len(left[0]) if left else 0
-    if (
-        len(left) < _VECTOR_AT
-        or width % 8
-        or any(len(sketch) != width for sketch in left)
-        or any(len(sketch) != width for sketch in right)
-    ):
+    if {*map(len, left), *map(len, right)} != {width} or not width:
         return [
             sketch_similarity((int.from_bytes(a), 4 * len(a)), (int.from_bytes(b), 4 * len(b)))
             for a, b in zip(left, right, strict=True)
         ]
-    diff = np.frombuffer(b"".join(left), dtype=np.uint64) ^ np.frombuffer(
-        b"".join(right), dtype=np.uint64
-    )
-    diff |= diff >> _ONE
-    diff &= _EVEN_BITS  # one bit per unequal 2-bit value
-    unequal = np.bitwise_count(diff).reshape(len(left), -1).sum(axis=1).tolist()
-    values = 4 * width
-    # The formula of ``sketch_similarity``, in Python floats: the same values bit for bit.
-    return [max(0.0, ((values - count) / values - 0.25) / 0.75) for count in unequal]
+    size = width * len(left)
+    diff = int.from_bytes(b"".join(left)) ^ int.from_bytes(b"".join(right))
+    diff |= diff >> 1  # value boundaries fall on even bits: no pair spills into the next
+    diff &= (1 << 8 * size) // 3  # 0x5555...: one bit per unequal 2-bit value
+    raw = diff.to_bytes(size)
+    table = _estimates(4 * width)
+    if len(left) < _VECTOR_AT:
+        return [
+            table[int.from_bytes(raw[at : at + width]).bit_count()] for at in range(0, size, width)
+        ]
+    unequal = np.bitwise_count(np.frombuffer(raw, dtype=np.uint8)).reshape(len(left), width)
+    return list(map(table.__getitem__, np.add.reduce(unequal, axis=1, dtype=np.intp).tolist()))
 
 
 def sweep(buckets: MutableMapping[str, bytes], *, now: datetime, horizon: timedelta) -> int:

@@ -13,10 +13,11 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-from agents.dedup._fingerprint import band_weights
+from agents.dedup._fingerprint import band_hashing
 
 __all__ = ["DedupParams"]
 
+U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
 
 
@@ -65,10 +66,8 @@ class DedupParams:
     bucket_capacity: int = 16
     source_repeats: int = 2
     seed: int = 20231105
-    _mul: U64 = field(init=False, repr=False, compare=False)
-    _add: U64 = field(init=False, repr=False, compare=False)
-    _band_weights: U64 = field(init=False, repr=False, compare=False)
-    _band_salts: U64 = field(init=False, repr=False, compare=False)
+    _mul: U32 = field(init=False, repr=False, compare=False)
+    _band_hashing: tuple[U64, U64, U64, U64] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if not 1 <= self.shingle_words <= 8:
@@ -87,17 +86,12 @@ class DedupParams:
             raise ValueError(f"max_passages={self.max_passages} must be within 1..255")
         if self.min_passage_words < self.shingle_words:
             raise ValueError("min_passage_words must be at least shingle_words")
-        # Odd multipliers make each permutation a bijection on 64-bit words (no added
-        # collisions); drawn once here so a signature costs two array operations.
+        # Odd multipliers make each permutation a bijection on 32-bit words (no added
+        # collisions); drawn once here so a signature costs one array operation.
         rng = np.random.default_rng(self.seed)
-        perms = self.permutations
-        mul = rng.integers(0, 2**63, size=perms, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
-        add = rng.integers(0, 2**63, size=perms, dtype=np.uint64)
-        object.__setattr__(self, "_mul", mul)
-        object.__setattr__(self, "_add", add)
-        weights, salts = band_weights(self)
-        object.__setattr__(self, "_band_weights", weights)
-        object.__setattr__(self, "_band_salts", salts)
+        mul = rng.integers(0, 2**31, size=self.permutations, dtype=np.uint32) * np.uint32(2)
+        object.__setattr__(self, "_mul", mul + np.uint32(1))
+        object.__setattr__(self, "_band_hashing", band_hashing(self))
 
     @property
     def floor(self) -> float:

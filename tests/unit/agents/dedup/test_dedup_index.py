@@ -25,7 +25,7 @@ from agents.dedup import (
     sweep,
 )
 from agents.dedup._fingerprint import doc_hash, fingerprint, sketch_bits, sketch_similarity
-from agents.dedup.index import _VECTOR_AT, _similarities
+from agents.dedup.index import _similarities
 from agents.normalize import normalize
 from streams.codec import decode, encode
 from streams.records import Article, DuplicateVerdict, RawArticle
@@ -254,17 +254,27 @@ def test_hits_report_only_candidates_above_the_floor() -> None:
 
 
 def test_many_scores_at_once_equal_one_by_one() -> None:
-    # Passages sharing 44 of 60 words in turn: numpy's path and Python's give the same floats.
+    # Passages sharing 44 of 60 words in turn: comparing the whole batch at once gives the
+    # floats of ``sketch_similarity``, pair by pair.
     sketches = [
         binascii.a2b_base64(fingerprint([_words(i, i + 60)], PARAMS).passages[0][2])
         for i in range(0, 64, 16)
     ] * 3
     left, right = sketches[:-1], sketches[1:]
-    assert len(left) >= _VECTOR_AT
-    vectorised = _similarities(left, right)
-    one_by_one = [_similarities([a], [b])[0] for a, b in zip(left, right, strict=True)]
-    assert vectorised == one_by_one
-    assert min(vectorised) >= 0.0 and 0.3 < max(vectorised) < 1.0
+    batch = _similarities(left, right)
+    one_by_one = [
+        sketch_similarity((int.from_bytes(a), 4 * len(a)), (int.from_bytes(b), 4 * len(b)))
+        for a, b in zip(left, right, strict=True)
+    ]
+    assert batch == one_by_one
+    assert [_similarities([a], [b])[0] for a, b in zip(left, right, strict=True)] == batch
+    assert min(batch) >= 0.0 and 0.3 < max(batch) < 1.0
+    # Sketches of another width (a record from other parameters) compare on their common prefix.
+    short = [sketch[:16] for sketch in right]
+    assert _similarities(left, short) == [
+        sketch_similarity((int.from_bytes(a), 4 * len(a)), (int.from_bytes(b), 4 * len(b)))
+        for a, b in zip(left, short, strict=True)
+    ]
 
 
 def test_a_record_holds_the_doc_its_sketches_and_passages() -> None:
