@@ -110,32 +110,37 @@ class EmbeddedPipeline:
             extracted = step_extract(article, self.res)
         alerts: list[Alert] = []
         events: list[Event] = []
-        with self._timed("novelty"):
-            for mention in extracted.mentions:
-                for actor in mention.actors:
-                    alerts += step_actor_novelty(
-                        mention, actor.actor_id, store.mapping("actors_seen"), self.res
-                    )
-                pair = step_pair_novelty(mention, store.mapping("pairs_seen"), self.res)
-                if pair is not None:
-                    alerts.append(pair)
-        with self._timed("events"):
-            for mention in extracted.mentions:
-                event, alert = step_merge_event(mention, store.mapping("event_episodes"), self.res)
-                if event is not None:
-                    events.append(event)
-                    m.events.labels(event.type.value, event.kind).inc()
-                if alert is not None:
-                    alerts.append(alert)
+        # The state stages run (and count an item) only for an article that gives them one,
+        # as their agents receive items only then in the Kafka runtime.
+        if extracted.mentions:
+            with self._timed("novelty"):
+                for mention in extracted.mentions:
+                    for actor in mention.actors:
+                        alerts += step_actor_novelty(
+                            mention, actor.actor_id, store.mapping("actors_seen"), self.res
+                        )
+                    pair = step_pair_novelty(mention, store.mapping("pairs_seen"), self.res)
+                    if pair is not None:
+                        alerts.append(pair)
+            with self._timed("events"):
+                episodes = store.mapping("event_episodes")
+                for mention in extracted.mentions:
+                    event, alert = step_merge_event(mention, episodes, self.res)
+                    if event is not None:
+                        events.append(event)
+                        m.events.labels(event.type.value, event.kind).inc()
+                    if alert is not None:
+                        alerts.append(alert)
         updates: list[FigureUpdate] = []
-        with self._timed("figures"):
-            for figure in extracted.figures:
-                m.figures.labels(figure.category.value).inc()
-                update, alert = step_figure(figure, store.mapping("figure_series"))
-                if update is not None:
-                    updates.append(update)
-                if alert is not None:
-                    alerts.append(alert)
+        if extracted.figures:
+            with self._timed("figures"):
+                for figure in extracted.figures:
+                    m.figures.labels(figure.category.value).inc()
+                    update, alert = step_figure(figure, store.mapping("figure_series"))
+                    if update is not None:
+                        updates.append(update)
+                    if alert is not None:
+                        alerts.append(alert)
         now = time.time()
         for event in events:
             if event.fetched_at is not None:
