@@ -15,7 +15,7 @@ import base64
 import logging
 import time
 import weakref
-from collections.abc import AsyncIterator, Callable, Iterator, Sequence, Sized
+from collections.abc import AsyncIterator, Callable, Iterable, Iterator, Sequence, Sized
 from contextlib import asynccontextmanager, contextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -93,6 +93,22 @@ class AppContext:
         ``partition`` overrides the key's partition (dedup band batches route by band key).
         """
         await self._send(topic, key, record, encode(record), partition)
+
+    async def send_grouped(
+        self,
+        topic: Topic,
+        items: Iterable[_T],
+        partition_of: Callable[[_T], int],
+        build: Callable[[Sequence[_T]], object],
+        key: Callable[[_T], str],
+    ) -> None:
+        """Send ``items`` grouped by ``partition_of``: one ``send_batch`` per partition, each
+        group in the order of ``items``."""
+        groups: dict[int, list[_T]] = {}
+        for item in items:
+            groups.setdefault(partition_of(item), []).append(item)
+        for partition, group in groups.items():
+            await self.send_batch(topic, partition, group, build, key)
 
     async def send_batch(
         self,

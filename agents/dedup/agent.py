@@ -27,7 +27,6 @@ from agents.dedup.gather import (
     Gathering,
     HitBatch,
     doc_partition,
-    group_by_partition,
 )
 from streams.app import AppContext, acting_for
 from streams.codec import decode
@@ -62,16 +61,13 @@ def register(ctx: AppContext) -> None:
                         answers += index.probe_message(
                             message.partition, message.offset, event.value, band_log
                         )
-            for partition, batches in group_by_partition(
-                answers, lambda a: doc_partition(a.doc, partitions)
-            ).items():
-                await ctx.send_batch(
-                    Topic.DEDUP_HITS,
-                    partition,
-                    batches,
-                    lambda items: DedupMessage(hits=tuple(items)),
-                    lambda answer: answer.doc,
-                )
+            await ctx.send_grouped(
+                Topic.DEDUP_HITS,
+                answers,
+                lambda answer: doc_partition(answer.doc, partitions),
+                lambda items: DedupMessage(hits=tuple(items)),
+                lambda answer: answer.doc,
+            )
 
     def write(event: Any, key: str, value: bytes | None) -> None:
         with acting_for(event):

@@ -15,9 +15,8 @@ an article's verdict can be decided; it writes each article's state once per bat
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, MutableMapping
+from collections.abc import Callable, MutableMapping
 from dataclasses import dataclass, field, replace
-from typing import TypeVar
 
 import orjson
 
@@ -36,12 +35,8 @@ __all__ = [
     "batch_probes",
     "doc_partition",
     "gather",
-    "group_by_partition",
     "pending_article",
 ]
-
-
-_T = TypeVar("_T")
 
 
 @dataclass(frozen=True, slots=True, kw_only=True)
@@ -97,16 +92,6 @@ def band_partition(band_key: str, partitions: int) -> int:
 def doc_partition(doc: str, partitions: int) -> int:
     """The ``dedup.hits`` partition that gathers ``doc``: the same stable hash."""
     return band_partition(doc, partitions)
-
-
-def group_by_partition(
-    items: Iterable[_T], partition_of: Callable[[_T], int]
-) -> dict[int, list[_T]]:
-    """``items`` grouped by ``partition_of``, in order within each group."""
-    groups: dict[int, list[_T]] = {}
-    for item in items:
-        groups.setdefault(partition_of(item), []).append(item)
-    return groups
 
 
 def batch_probes(plan: SignaturePlan, partitions: int) -> dict[int, ProbeBatch]:

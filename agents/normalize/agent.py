@@ -19,7 +19,6 @@ from agents.dedup.gather import (
     ProbeMessage,
     batch_probes,
     doc_partition,
-    group_by_partition,
     pending_article,
 )
 from streams.app import AppContext
@@ -48,21 +47,17 @@ def register(ctx: AppContext) -> None:
                     batches = batch_probes(signature, partitions)
                     pending.append(pending_article(article, signature, len(batches)))
                     probes.extend(batches.items())
-            for partition, waiting in group_by_partition(
-                pending, lambda p: doc_partition(p.plan.doc, partitions)
-            ).items():
-                await ctx.send_batch(
-                    Topic.DEDUP_HITS,
-                    partition,
-                    waiting,
-                    lambda items: DedupMessage(pending=tuple(items)),
-                    lambda p: p.plan.doc,
-                )
-            for partition, items in group_by_partition(probes, lambda item: item[0]).items():
-                await ctx.send_batch(
-                    Topic.DEDUP_BANDS,
-                    partition,
-                    [batch for _, batch in items],
-                    lambda batches: ProbeMessage(batches=tuple(batches)),
-                    lambda batch: batch.doc,
-                )
+            await ctx.send_grouped(
+                Topic.DEDUP_HITS,
+                pending,
+                lambda waiting: doc_partition(waiting.plan.doc, partitions),
+                lambda items: DedupMessage(pending=tuple(items)),
+                lambda waiting: waiting.plan.doc,
+            )
+            await ctx.send_grouped(
+                Topic.DEDUP_BANDS,
+                probes,
+                lambda probe: probe[0],
+                lambda items: ProbeMessage(batches=tuple(batch for _, batch in items)),
+                lambda probe: probe[1].doc,
+            )

@@ -69,3 +69,14 @@ def test_batches_take_events_with_the_configured_size_and_wait() -> None:
 
     assert ctx.batches(Stream()) == "batches"
     assert calls == [(Settings().batch_max, Settings().batch_wait_ms / 1000)]
+
+
+def test_send_grouped_sends_one_message_per_partition_in_order() -> None:
+    ctx = _Recorder()
+    items = ["a1", "b1", "a2", "c1", "b2"]
+    asyncio.run(ctx.send_grouped(Topic.DEDUP_HITS, items, lambda i: ord(i[0]) - 97, list, str))
+    assert [(p, key, orjson.loads(v)) for _, key, v, p in ctx.sent] == [
+        (0, "a1", ["a1", "a2"]),
+        (1, "b1", ["b1", "b2"]),
+        (2, "c1", ["c1"]),
+    ]
