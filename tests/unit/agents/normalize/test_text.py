@@ -97,6 +97,18 @@ def test_vectorised_fold_equals_reference_on_mixed_text() -> None:
         assert fold(sample) == _reference_fold(sample), repr(sample)
 
 
+def test_text_that_is_not_nfkc_folds_as_the_reference() -> None:
+    import unicodedata
+
+    from agents.normalize.text import fold_words
+
+    # shadda typed before fatha (canonical order is the reverse), and alef + hamza above
+    text = "محمّ\u064eد قال إن ا\u0654لوفد وصل\nﻻ تعليق"
+    assert not unicodedata.is_normalized("NFKC", text)
+    assert fold(text) == _reference_fold(text) == "محمد قال ان الوفد وصل\nلا تعليق"
+    assert fold_words(text) == "محمد قال ان الوفد وصل لا تعليق"
+
+
 def test_fold_words_equals_fold_split_join() -> None:
     import random
 
