@@ -1,13 +1,14 @@
 """Passages, word shingles, MinHash signatures, sketches and LSH band keys, vectorised with numpy.
 
-Everything after ``fold`` runs as whole-array operations; the only Python loops are over
-lines (passages) and over the finished keys, never over words, shingles or permutations:
+Everything after splitting runs as whole-array operations; the only Python loops are over
+passages and over the finished keys, never over words, shingles or permutations:
 
 1. The text is cut into passages on the ORIGINAL spelling (lines; a line longer than
    ``max_passage_words`` becomes groups of whole sentences), so passage ids can be mapped
-   back to quotable text (``split_passages``). The passages are folded in one ``fold`` call.
-2. Code points of the folded text become a uint32 array; a lookup table marks word
-   characters (``str.isalnum``, punctuation and spaces split words).
+   back to quotable text (``split_passages``). The passages are folded in one call, to
+   UTF-16 code units (``fold_units``: the folded text is never built as a string).
+2. A lookup table marks word characters (``str.isalnum``; punctuation, spaces and the
+   surrogate halves of a character beyond the BMP split words); lines end at newlines.
 3. Word hashes are polynomial hashes over code points, computed for all words at once:
    ``H(word) = sum(c[i] * B**i, word) * B**-start`` in uint64 arithmetic (one segmented sum
    over the word bounds), where wrap-around *is* the modulus and the odd base ``B`` has an
@@ -39,7 +40,6 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import itertools
 import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -48,7 +48,7 @@ import numpy as np
 import numpy.typing as npt
 
 from agents.dedup.probes import DOCUMENT
-from agents.normalize.text import fold, split_sentences
+from agents.normalize.text import fold_units, split_sentences
 
 if TYPE_CHECKING:  # params builds its band hashing here (``band_hashing``)
     from agents.dedup.params import DedupParams
@@ -169,18 +169,18 @@ _POW = _powers(_BASE, _TABLE)
 _POW_INV = _powers(_BASE_INV, _TABLE)
 
 
-def _shingles(folded: str, k: int) -> tuple[U64, list[tuple[int, int]]]:
+def _shingles(codes: npt.NDArray[np.uint16], k: int) -> tuple[U64, list[tuple[int, int]]]:
     """Hashes of every k-word shingle inside one line, line after line, and the runs:
-    ``(line index, shingles)`` for each line that has any.
+    ``(line index, shingles)`` for each line that has any. ``codes``: the folded text's
+    UTF-16 code units (``fold_units``).
 
     Written for few numpy calls: on a 3 KB article each costs about as much as the
-    arithmetic it does, so line structure is handled on the (few) lines in Python.
+    arithmetic it does, so there is no Python loop over words or lines.
     """
-    codes = np.frombuffer(folded.encode("utf-32-le"), dtype=np.uint32)
     n = codes.size
     flags = np.zeros(n + 2, dtype=bool)
-    # clip: the rare code point beyond the BMP separates words (its row is U+FFFF's, not alnum)
-    np.take(_WORD_CHAR, codes, out=flags[1:-1], mode="clip")
+    # (a character beyond the BMP is two surrogate units, neither alphanumeric: a separator)
+    np.take(_WORD_CHAR, codes, out=flags[1:-1])
     bounds = np.nonzero(flags[1:] != flags[:-1])[0]
     starts = bounds[0::2]
     m = starts.size - k + 1
@@ -196,20 +196,15 @@ def _shingles(folded: str, k: int) -> tuple[U64, list[tuple[int, int]]]:
     # Each shingle: its k word hashes (a strided view, no copy) times one multiplier per position.
     window = np.ndarray((m, k), dtype=np.uint64, buffer=words, strides=(8, 8))
     acc: U64 = window @ _POSITION[:k]
-    lines = folded.split("\n")
-    if len(lines) == 1:
+    breaks = np.flatnonzero(codes == _NEWLINE)
+    if breaks.size == 0:
         return _mix(acc), [(0, m)]
-    # The first word of each line; a shingle is kept if its k words share one line.
-    offsets = list(itertools.accumulate((len(line) + 1 for line in lines[:-1]), initial=0))
-    firsts = [*np.searchsorted(starts, offsets).tolist(), starts.size]
-    keep = np.zeros(m, dtype=bool)
-    runs = []
-    for index in range(len(lines)):
-        count = firsts[index + 1] - firsts[index] - k + 1
-        if count > 0:
-            keep[firsts[index] : firsts[index] + count] = True
-            runs.append((index, count))
-    return _mix(acc[keep]), runs
+    # The line of each word; a shingle is kept if its first and last words share one.
+    line = np.searchsorted(breaks, starts)
+    keep = line[:m] == line[k - 1 :]
+    counts = np.bincount(line[:m][keep], minlength=breaks.size + 1)
+    lines = np.flatnonzero(counts)
+    return _mix(acc[keep]), list(zip(lines.tolist(), counts[lines].tolist(), strict=True))
 
 
 _WORK = threading.local()
@@ -232,7 +227,7 @@ def _workspace(rows: int, columns: int) -> U32:
 def fingerprint(passages: list[str], params: DedupParams) -> Fingerprint:
     """Band keys and sketches of ``passages`` (from ``split_passages``)."""
     k = params.shingle_words
-    hashes, runs = _shingles(fold("\n".join(passages)), k)
+    hashes, runs = _shingles(fold_units("\n".join(passages)), k)
     if hashes.size == 0:
         return Fingerprint([], [], "", [], 0)
     # Where each line's run starts, and which lines are long enough to be passages.
