@@ -1,7 +1,8 @@
-"""Passages, word shingles, MinHash signatures, sketches and LSH band keys, vectorised with numpy.
+"""Passages, word shingles, MinHash signatures, sketches and LSH band keys.
 
-Everything after splitting runs as whole-array operations; the only Python loops are over
-passages and over the finished keys, never over words, shingles or permutations:
+Everything after splitting runs as whole-array numpy operations or one compiled loop
+(``_minhash``); the only Python loops are over passages and over the finished keys,
+never over words, shingles or permutations:
 
 1. The text is cut into passages on the ORIGINAL spelling (lines; a line longer than
    ``max_passage_words`` becomes groups of whole sentences), so passage ids can be mapped
@@ -14,11 +15,12 @@ passages and over the finished keys, never over words, shingles or permutations:
    over the word bounds), where wrap-around *is* the modulus and the odd base ``B`` has an
    inverse mod 2**64.
 4. A shingle is ``k`` consecutive words of one line: one multiplier per position over a
-   strided view of the word hashes (a matrix product), then MurmurHash3's finaliser.
-5. MinHash: every permutation at once as a (permutations x shingles) array
-   ``a*x mod 2**32`` of each shingle hash's high half ``x`` (odd ``a``: a bijection); one
-   segmented minimum along the rows (``np.minimum.reduceat``) gives every line's signature,
-   the document's is the minimum of those. The array lives in a reused per-thread buffer.
+   strided view of the word hashes (a matrix product): the shingle's sum.
+5. MinHash (``_minhash.line_minima``, numba): each sum through MurmurHash3's finaliser,
+   its high half ``x``, then ``a*x mod 2**32`` for every permutation (odd ``a``: a
+   bijection), folded into its line's running minima; the document's are the minima of
+   those. Until this was compiled it was a (permutations x shingles) numpy array and a
+   segmented minimum, the same values at ten times the cost.
 6. Sketches: the low 2 bits of each further minimum, four to a byte.
 7. Band keys: ``rows`` signature values per band times one odd 64-bit multiplier per row,
    plus a per-level, per-band salt (one matrix product for every band of every passage); the
@@ -40,13 +42,13 @@ from __future__ import annotations
 import base64
 import binascii
 import hashlib
-import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
 
+from agents.dedup._minhash import line_minima
 from agents.dedup.probes import DOCUMENT
 from agents.normalize.text import fold_units, split_sentences
 
@@ -144,16 +146,6 @@ def split_passages(text: str, params: DedupParams) -> list[str]:
     return passages
 
 
-def _mix(x: U64) -> U64:
-    """MurmurHash3's 64-bit finaliser: an avalanching bijection, applied in place."""
-    x ^= x >> np.uint64(33)
-    x *= np.uint64(0xFF51AFD7ED558CCD)
-    x ^= x >> np.uint64(33)
-    x *= np.uint64(0xC4CEB9FE1A85EC53)
-    x ^= x >> np.uint64(33)
-    return x
-
-
 def _powers(base: np.uint64, n: int) -> U64:
     """``base**0 .. base**(n-1)`` mod 2**64."""
     out = np.empty(n, dtype=np.uint64)
@@ -170,7 +162,7 @@ _POW_INV = _powers(_BASE_INV, _TABLE)
 
 
 def _shingles(codes: npt.NDArray[np.uint16], k: int) -> tuple[U64, list[tuple[int, int]]]:
-    """Hashes of every k-word shingle inside one line, line after line, and the runs:
+    """Sums (step 4) of every k-word shingle inside one line, line after line, and the runs:
     ``(line index, shingles)`` for each line that has any. ``codes``: the folded text's
     UTF-16 code units (``fold_units``).
 
@@ -198,68 +190,41 @@ def _shingles(codes: npt.NDArray[np.uint16], k: int) -> tuple[U64, list[tuple[in
     acc: U64 = window @ _POSITION[:k]
     breaks = np.flatnonzero(codes == _NEWLINE)
     if breaks.size == 0:
-        return _mix(acc), [(0, m)]
+        return acc, [(0, m)]
     # The line of each word; a shingle is kept if its first and last words share one.
     line = np.searchsorted(breaks, starts)
     keep = line[:m] == line[k - 1 :]
     counts = np.bincount(line[:m][keep], minlength=breaks.size + 1)
     lines = np.flatnonzero(counts)
-    return _mix(acc[keep]), list(zip(lines.tolist(), counts[lines].tolist(), strict=True))
-
-
-_WORK = threading.local()
-_WORK_KEPT = 1 << 20
-"""Elements of the largest workspace a thread keeps (4 MB: ~7,000 shingles at 144 values)."""
-
-
-def _workspace(rows: int, columns: int) -> U32:
-    """A (rows x columns) uint32 scratch array, reused: a fresh array this large comes from
-    mmap, and faulting its pages in cost more than the arithmetic (~150 us per article)."""
-    size = rows * columns
-    buffer: U32 | None = getattr(_WORK, "buffer", None)
-    if buffer is None or buffer.size < size:
-        buffer = np.empty(size, dtype=np.uint32)
-        if size <= _WORK_KEPT:
-            _WORK.buffer = buffer
-    return buffer[:size].reshape(rows, columns)
+    return acc[keep], list(zip(lines.tolist(), counts[lines].tolist(), strict=True))
 
 
 def fingerprint(passages: list[str], params: DedupParams) -> Fingerprint:
     """Band keys and sketches of ``passages`` (from ``split_passages``)."""
     k = params.shingle_words
-    hashes, runs = _shingles(fold_units("\n".join(passages)), k)
-    if hashes.size == 0:
+    sums, runs = _shingles(fold_units("\n".join(passages)), k)
+    if sums.size == 0:
         return Fingerprint([], [], "", [], 0)
     # Where each line's run starts, and which lines are long enough to be passages.
-    first, keep = [], []
-    start = 0
+    bounds, keep = [0], [0]  # keep: rows of ``line_minima`` (row 0: the document)
     shortest = params.min_passage_words - k + 1
-    for index, (_, count) in enumerate(runs):
+    for index, (_, count) in enumerate(runs, start=1):
         if count >= shortest:
             keep.append(index)
-        first.append(start)
-        start += count
-    # (permutations x shingles) in one multiply of 32-bit halves; wrap-around is the modulus.
-    # One segmented minimum along the rows gives every line's signature: (lines x values).
-    perms = params.permutations
-    products = _workspace(perms, hashes.size)
-    halves = hashes.view(np.uint32)[1::2].copy()  # contiguous: the multiply vectorises
-    np.multiply(params._mul[:, None], halves, out=products)
-    minima = np.minimum.reduceat(products, first, axis=1).T
-    columns = np.empty((len(keep) + 1, perms), dtype=np.uint32)
-    np.minimum.reduce(minima, axis=0, out=columns[0])
-    columns[1:] = minima if len(keep) == len(first) else minima[keep]
+        bounds.append(bounds[-1] + count)
+    minima = line_minima(sums, np.array(bounds, dtype=np.intp), params._mul)
+    columns = minima if len(keep) == len(bounds) else minima[keep]
     bands = params.band_values
     sketches = _sketches(columns[:, bands:], params.doc_sketch, params.passage_sketch)
     keys = _band_keys(columns[:, :bands], params)
     targets = [DOCUMENT] * params.doc_bands
     kept = []
-    for column, index in enumerate(keep, start=1):
-        pid, count = runs[index]
+    for column, index in enumerate(keep[1:], start=1):
+        pid, count = runs[index - 1]
         targets += [pid] * params.passage_bands
         kept.append((pid, count, sketches[column]))
-    hashes.sort()  # (in place: the products above were taken from a copy)
-    distinct = int(np.count_nonzero(hashes[1:] != hashes[:-1])) + 1
+    sums.sort()  # (the finaliser is a bijection: distinct sums, distinct shingles)
+    distinct = int(np.count_nonzero(sums[1:] != sums[:-1])) + 1
     return Fingerprint(keys, targets, sketches[0], kept, distinct)
 
 

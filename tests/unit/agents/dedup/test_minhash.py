@@ -1,0 +1,55 @@
+"""The compiled MinHash loop against the numpy formulation it replaced, value for value."""
+
+from __future__ import annotations
+
+import itertools
+
+import numpy as np
+import pytest
+
+from agents.dedup._minhash import line_minima
+from agents.dedup.params import DedupParams
+
+
+def _mix(x: np.ndarray) -> np.ndarray:
+    x = x.copy()
+    x ^= x >> np.uint64(33)
+    x *= np.uint64(0xFF51AFD7ED558CCD)
+    x ^= x >> np.uint64(33)
+    x *= np.uint64(0xC4CEB9FE1A85EC53)
+    x ^= x >> np.uint64(33)
+    return x
+
+
+def _numpy_minima(sums: np.ndarray, bounds: list[int], multipliers: np.ndarray) -> np.ndarray:
+    """The former numpy steps: a (permutations x shingles) product, then minima per line."""
+    high = (_mix(sums) >> np.uint64(32)).astype(np.uint32)
+    products = multipliers[:, None] * high[None, :]  # uint32: wraps modulo 2**32
+    rows = [np.full(multipliers.size, 0xFFFFFFFF, dtype=np.uint32)]
+    for start, end in itertools.pairwise(bounds):
+        line = products[:, start:end].min(axis=1) if end > start else rows[0].copy()
+        rows.append(line)
+    rows[0] = np.minimum.reduce(rows[1:]) if len(rows) > 1 else rows[0]
+    return np.array(rows, dtype=np.uint32)
+
+
+@pytest.mark.parametrize("seed", range(8))
+def test_line_minima_equal_the_numpy_formulation(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    counts = rng.integers(0, 40, size=rng.integers(1, 12))
+    bounds = [0, *np.cumsum(counts).tolist()]
+    sums = rng.integers(0, 2**64, size=bounds[-1], dtype=np.uint64)
+    multipliers = DedupParams(seed=seed)._mul
+
+    got = line_minima(sums, np.array(bounds, dtype=np.intp), multipliers)
+
+    assert got.dtype == np.uint32
+    assert got.shape == (len(bounds), multipliers.size)
+    np.testing.assert_array_equal(got, _numpy_minima(sums, bounds, multipliers))
+
+
+def test_a_line_without_shingles_keeps_the_empty_value() -> None:
+    sums = np.array([1, 2, 3], dtype=np.uint64)
+    got = line_minima(sums, np.array([0, 3, 3], dtype=np.intp), np.array([1, 3], dtype=np.uint32))
+    assert got[2].tolist() == [0xFFFFFFFF, 0xFFFFFFFF]
+    assert got[0].tolist() == got[1].tolist()
