@@ -57,6 +57,7 @@ WHOLE = 255
 RECORD_PREFIX = "i:"
 RECORD_KEY_CHARS = len(RECORD_PREFIX) + 2 * DOC_BYTES
 _HEAD = struct.Struct(">IHBBBH")
+_TIME_SOURCE = struct.Struct(">I2xB")  # the head's first and third fields
 _BYTES = [bytes((value,)) for value in range(256)]
 
 
@@ -98,7 +99,8 @@ def record_time(value: bytes) -> int:
 
 def record_head(value: bytes) -> tuple[int, int]:
     """``(fetched_at, source hash)`` of a record, without decoding the rest."""
-    return int.from_bytes(value[:4], "big"), value[6]
+    head: tuple[int, int] = _TIME_SOURCE.unpack_from(value)
+    return head
 
 
 def encode_record(

@@ -119,7 +119,7 @@ class _Found(dict[bytes, tuple[bool, bool] | None]):
         value = self._get(_RECORD_PREFIX + doc.hex())  # ``_bucket.record_key``, inlined
         found = None
         if value is not None:
-            fetched_at, source = _bucket.record_head(value)
+            fetched_at, source = _record_head(value)
             if fetched_at >= self._cutoff:
                 found = (fetched_at <= self._when, source == self._source)
                 self._live[doc] = value
@@ -128,6 +128,7 @@ class _Found(dict[bytes, tuple[bool, bool] | None]):
 
 
 _RECORD_PREFIX = _bucket.RECORD_PREFIX
+_record_head = _bucket.record_head
 
 
 _ME = (False, False)  # the probing article's own entries: live, neither earlier nor counted
@@ -153,21 +154,51 @@ def _probe_each(
     written: dict[str, bytes] = {}  # this batch's bucket writes; b"" = emptied
     inserted = False
     size, doc_bytes, whole = _bucket.ENTRY_SIZE, _bucket.DOC_BYTES, _bucket.WHOLE
-    for key, target, stored in zip(batch.keys, batch.targets, values, strict=True):
+    rows = list(zip(batch.keys, batch.targets, values, strict=True))
+    if distinct:  # no key repeats: the empty buckets (most) are written in one go
+        if indexing:
+            fresh = [(key, tails[target]) for key, target, value in rows if not value]
+            if fresh:
+                buckets.update(fresh)
+                inserted = True
+        rows = [row for row in rows if row[2]]
+    for key, target, stored in rows:
         value = stored if distinct or key not in written else written[key]
         if not value:
             if indexing:
                 written[key] = tails[target]
                 inserted = True
             continue
+        passage = target >= 0
         if len(value) == size:  # one entry: most buckets that hold any
-            docs = [value[:doc_bytes]]
-        else:
-            docs = [value[at : at + doc_bytes] for at in range(0, len(value), size)]
+            doc = value[:doc_bytes]
+            state = found[doc]
+            if state is None:  # its record expired or is gone: the bucket empties
+                insert = indexing and capacity > 0
+                written[key] = tails[target] if insert else b""
+                inserted = inserted or insert
+                continue
+            if doc == me:
+                continue  # a replay: already here, and never its own candidate
+            common = capacity <= 1 or (passage and repeats == 1 and state[1])
+            if indexing and not common:
+                written[key] = value + tails[target]
+                inserted = True
+            if (common and passage) or not state[0]:
+                continue
+            pairs = nominated.get(doc)
+            if pairs is None:
+                pairs = nominated[doc] = []
+            theirs = value[doc_bytes]
+            if passage and theirs != whole:
+                pairs.append((target, theirs))
+            elif target == EXACT:
+                exact.add(doc)
+            continue
+        docs = [value[at : at + doc_bytes] for at in range(0, len(value), size)]
         states = [found[doc] for doc in docs]
         dropped = None in states
         live = len(docs) - states.count(None) if dropped else len(docs)
-        passage = target >= 0
         common = live >= capacity or (
             passage
             and 0 < repeats <= live  # (own-outlet entries are live ones)
@@ -294,8 +325,6 @@ def _score(
     return tuple(out)
 
 
-_VECTOR_AT = 8
-"""From this many pairs on, one numpy popcount beats a Python one per pair."""
 _SCORES: dict[int, list[float]] = {}
 """Per sketch length in 2-bit values, the estimate for each count of unequal values."""
 
@@ -313,8 +342,8 @@ def _estimates(values: int) -> list[float]:
 def _similarities(left: list[bytes], right: list[bytes]) -> list[float]:
     """``sketch_similarity`` of each pair of raw sketches, the same floats.
 
-    Sketches of one width (the usual case) are compared all at once as two big integers,
-    then counted pair by pair (numpy counts them at once from ``_VECTOR_AT`` pairs on).
+    Sketches of one width (the usual case) are compared all at once: XOR of the two runs
+    of bytes, then a 256-entry table counts the unequal 2-bit values of each byte.
     """
     width = len(left[0]) if left else 0
     if {*map(len, left), *map(len, right)} != {width} or not width:
@@ -322,18 +351,18 @@ def _similarities(left: list[bytes], right: list[bytes]) -> list[float]:
             sketch_similarity((int.from_bytes(a), 4 * len(a)), (int.from_bytes(b), 4 * len(b)))
             for a, b in zip(left, right, strict=True)
         ]
-    size = width * len(left)
-    diff = int.from_bytes(b"".join(left)) ^ int.from_bytes(b"".join(right))
-    diff |= diff >> 1  # value boundaries fall on even bits: no pair spills into the next
-    diff &= (1 << 8 * size) // 3  # 0x5555...: one bit per unequal 2-bit value
-    raw = diff.to_bytes(size)
-    table = _estimates(4 * width)
-    if len(left) < _VECTOR_AT:
-        return [
-            table[int.from_bytes(raw[at : at + width]).bit_count()] for at in range(0, size, width)
-        ]
-    unequal = np.bitwise_count(np.frombuffer(raw, dtype=np.uint8)).reshape(len(left), width)
-    return list(map(table.__getitem__, np.add.reduce(unequal, axis=1, dtype=np.intp).tolist()))
+    diff = np.frombuffer(b"".join(left), dtype=np.uint8) ^ np.frombuffer(
+        b"".join(right), dtype=np.uint8
+    )
+    unequal = _UNEQUAL.take(diff).reshape(len(left), width).sum(axis=1)
+    return list(map(_estimates(4 * width).__getitem__, unequal.tolist()))
+
+
+_UNEQUAL = np.array(
+    [sum((byte >> shift) & 3 != 0 for shift in (0, 2, 4, 6)) for byte in range(256)],
+    dtype=np.intp,
+)
+"""Per byte of a XOR of two sketches, how many of its four 2-bit values differ."""
 
 
 def sweep(buckets: MutableMapping[str, bytes], *, now: datetime, horizon: timedelta) -> int:
