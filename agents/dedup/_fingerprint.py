@@ -21,11 +21,12 @@ never over words, shingles or permutations:
    bijection), folded into its line's running minima; the document's are the minima of
    those. Until this was compiled it was a (permutations x shingles) numpy array and a
    segmented minimum, the same values at ten times the cost.
-6. Sketches: the low 2 bits of each further minimum, four to a byte.
+6. Sketches (``_minhash.keys_and_sketches``, numba, with step 7): the low 2 bits of each
+   further minimum, four to a byte.
 7. Band keys: ``rows`` signature values per band times one odd 64-bit multiplier per row,
-   plus a per-level, per-band salt (one matrix product for every band of every passage); the
-   top 36 bits of that sum as 6 base64url characters. Two distinct bands share a key with
-   probability about 2**-36: harmless, since a band only nominates and a sketch decides.
+   plus a per-level, per-band salt; the top 36 bits of that sum as 6 base64url characters.
+   Two distinct bands share a key with probability about 2**-36: harmless, since a band
+   only nominates and a sketch decides.
 
 Steps 5 and 7 were 64-bit (``(a*x + b) mod 2**64``, high half; keys through a finaliser)
 until the 32-bit version measured as well (``benchmarks/bench_dedup.py``, 2,500 articles,
@@ -48,7 +49,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from agents.dedup._minhash import line_minima
+from agents.dedup._minhash import keys_and_sketches, line_minima
 from agents.dedup.probes import DOCUMENT
 from agents.normalize.text import fold_units, split_sentences
 
@@ -82,15 +83,8 @@ _POSITION = np.array(
     dtype=np.uint64,
 )  # fmt: skip
 _LEVEL_SALT = {"doc": 0x243F6A8885A308D3, "passage": 0x13198A2E03707344}
-_LOW2 = np.uint8(3)
 _WORD_CHAR = np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
 _NEWLINE = 10
-_LE32 = np.dtype("<u4")
-_BE64 = np.dtype(">u8")
-# Byte i (value i, bits 8i..8i+1) times 2**(30 - 10i) lands at bits 30 - 2i of the product;
-# every other partial product falls below bit 22 or beyond bit 31.
-_PACK = np.uint32((1 << 30) | (1 << 20) | (1 << 10) | 1)
-_PACK_SHIFT = np.uint32(24)
 
 
 @dataclass(frozen=True, slots=True)
@@ -214,9 +208,10 @@ def fingerprint(passages: list[str], params: DedupParams) -> Fingerprint:
         bounds.append(bounds[-1] + count)
     minima = line_minima(sums, np.array(bounds, dtype=np.intp), params._mul)
     columns = minima if len(keep) == len(bounds) else minima[keep]
-    bands = params.band_values
-    sketches = _sketches(columns[:, bands:], params.doc_sketch, params.passage_sketch)
-    keys = _band_keys(columns[:, :bands], params)
+    widest = max(params.doc_sketch, params.passage_sketch)
+    codes, packed = keys_and_sketches(columns, params.band_values, widest, params._band_hashing)
+    keys = _key_text(codes)
+    sketches = _sketch_text(packed, params.doc_sketch // 4, params.passage_sketch // 4)
     targets = [DOCUMENT] * params.doc_bands
     kept = []
     for column, index in enumerate(keep[1:], start=1):
@@ -228,21 +223,13 @@ def fingerprint(passages: list[str], params: DedupParams) -> Fingerprint:
     return Fingerprint(keys, targets, sketches[0], kept, distinct)
 
 
-def _sketches(minima: U32, doc_width: int, passage_width: int) -> list[str]:
-    """2-bit b-bit-MinHash sketches, base64: row 0 (the document) keeps ``doc_width``
-    values, the other rows (passages) ``passage_width``."""
-    widest = max(doc_width, passage_width)
-    quads = minima[:, :widest].astype(np.uint8)
-    quads &= _LOW2
-    # Four 2-bit values to a byte, first value highest: each value sits in a byte of a
-    # little-endian uint32, and one multiply moves all four into its top byte (no carries).
-    packed = ((quads.view(_LE32) * _PACK) >> _PACK_SHIFT).astype(np.uint8).tobytes()
-    step = widest // 4
-    doc, passage = doc_width // 4, passage_width // 4
-    out = [binascii.b2a_base64(packed[:doc], newline=False).decode("ascii")]
+def _sketch_text(packed: npt.NDArray[np.uint8], doc: int, passage: int) -> list[str]:
+    """Each row's sketch as base64, the first (the document's) ``doc`` bytes long, the
+    others (passages') ``passage``."""
+    out = [binascii.b2a_base64(packed[0, :doc].tobytes(), newline=False).decode("ascii")]
     out += [
-        binascii.b2a_base64(packed[at : at + passage], newline=False).decode("ascii")
-        for at in range(step, len(packed), step)
+        binascii.b2a_base64(row, newline=False).decode("ascii")
+        for row in map(bytes, packed[1:, :passage])
     ]
     return out
 
@@ -269,26 +256,6 @@ def sketch_similarity(a: tuple[int, int], b: tuple[int, int]) -> float:
     return max(0.0, ((values - unequal) / values - 0.25) / 0.75)
 
 
-def _band_keys(signatures: U32, params: DedupParams) -> list[str]:
-    """The document's band keys, then each passage's, from (columns x band values).
-
-    A band's hash is its salt (level and band) plus its ``rows`` values times one odd 64-bit
-    multiplier per row (a matrix product); its top 36 bits are the key. That is
-    multiply-add-shift hashing: the top bits of such a sum depend on every bit of every
-    value, so no finaliser is needed.
-    """
-    values = signatures.astype(np.uint64)
-    db, dr, pb, pr = params.doc_bands, params.doc_rows, params.passage_bands, params.passage_rows
-    doc_weights, doc_salts, passage_weights, passage_salts = params._band_hashing
-    hashed = np.empty(db + pb * (values.shape[0] - 1), dtype=np.uint64)
-    doc, passage = hashed[:db], hashed[db:].reshape(-1, pb)
-    np.matmul(values[0, : db * dr].reshape(db, dr), doc_weights, out=doc)
-    doc += doc_salts
-    np.matmul(values[1:, : pb * pr].reshape(-1, pb, pr), passage_weights, out=passage)
-    passage += passage_salts
-    return _key_text(hashed)
-
-
 def band_hashing(params: DedupParams) -> tuple[U64, U64, U64, U64]:
     """Row multipliers and band salts: document (rows,), (bands,), then passage likewise."""
     out = []
@@ -302,18 +269,16 @@ def band_hashing(params: DedupParams) -> tuple[U64, U64, U64, U64]:
     return out[0], out[1], out[2], out[3]
 
 
-_URLSAFE = bytes.maketrans(b"+/", b"-_")
-_KEY_SLICES = [slice(at, at + KEY_CHARS) for at in range(0, 8 * 1024, 8)]  # most texts' keys
+_KEY_SLICES = [slice(at, at + KEY_CHARS) for at in range(0, KEY_CHARS * 1024, KEY_CHARS)]
 
 
-def _key_text(values: U64) -> list[str]:
-    """The top 36 bits of each value as ``KEY_CHARS`` base64url characters: base64 of each
-    value's first 6 big-endian bytes is 8 characters, the first 6 of them those bits."""
-    raw = values.astype(_BE64).view(np.uint8).reshape(-1, 8)[:, :6].tobytes()
-    text = binascii.b2a_base64(raw, newline=False).translate(_URLSAFE).decode("ascii")
-    if values.size <= len(_KEY_SLICES):
-        return list(map(text.__getitem__, _KEY_SLICES[: values.size]))
-    return [text[at : at + KEY_CHARS] for at in range(0, len(text), 8)]
+def _key_text(codes: bytes) -> list[str]:
+    """``keys_and_sketches``' key characters as one string per key."""
+    text = codes.decode("ascii")
+    count = len(text) // KEY_CHARS
+    if count <= len(_KEY_SLICES):
+        return list(map(text.__getitem__, _KEY_SLICES[:count]))
+    return [text[at : at + KEY_CHARS] for at in range(0, len(text), KEY_CHARS)]
 
 
 def doc_hash(doc: str) -> bytes:

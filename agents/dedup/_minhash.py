@@ -1,13 +1,15 @@
-"""MinHash signatures of every line of a text, and of the whole, in one compiled loop.
+"""MinHash signatures of every line of a text and of the whole, then band keys and
+sketches from them: two compiled loops.
 
 The numpy formulation (a permutations x shingles product, then a segmented minimum along
 its rows) spent ~40 us of a 3 KB article's ~230 us fingerprint writing and re-reading a
 180 KB array, in broadcast loops too short for numpy to vectorise well. Here each shingle's
 hash is mixed once and folded into its line's running minima: one pass, no array beyond the
 result, and the inner loop over permutations is branch-free so LLVM vectorises it (~4 us).
-numba compiles it on first use (~1 s) and caches the machine code beside this file.
+Keys and sketches (~20 us as a dozen numpy calls on small arrays) are one more loop. numba
+compiles both on first use (~1 s) and caches the machine code beside this file.
 
-The arithmetic is the numpy version's, bit for bit (``tests/unit/agents/dedup``
+The arithmetic is the numpy versions', bit for bit (``tests/unit/agents/dedup``
 checks them against each other): MurmurHash3's 64-bit finaliser on each shingle sum, the
 high 32 bits of that, times each odd 32-bit multiplier modulo 2**32.
 """
@@ -18,7 +20,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["line_minima"]
+__all__ = ["keys_and_sketches", "line_minima"]
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
@@ -65,3 +67,81 @@ def line_minima(sums: U64, bounds: INTP, multipliers: U32) -> U32:
     """
     minima: U32 = _line_minima(sums, bounds, multipliers)
     return minima
+
+
+_ALPHABET = np.frombuffer(
+    b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_", dtype=np.uint8
+)
+_SIX = np.uint64(63)
+_LOW2 = np.uint32(3)
+
+
+@numba.njit(cache=True, nogil=True)
+def _keys_and_sketches(
+    columns: U32,
+    band_values: int,
+    sketch_width: int,
+    doc_weights: U64,
+    doc_salts: U64,
+    passage_weights: U64,
+    passage_salts: U64,
+    alphabet: npt.NDArray[np.uint8],
+) -> tuple[npt.NDArray[np.uint8], npt.NDArray[np.uint8]]:  # pragma: no cover (compiled)
+    rows = columns.shape[0]
+    doc_bands, doc_rows = doc_salts.size, doc_weights.size
+    passage_bands, passage_rows = passage_salts.size, passage_weights.size
+    keys = np.empty((doc_bands + passage_bands * (rows - 1), 6), dtype=np.uint8)
+    sketches = np.empty((rows, sketch_width // 4), dtype=np.uint8)
+    key = 0
+    for row in range(rows):
+        values = columns[row]
+        if row == 0:
+            bands, width, weights, salts = doc_bands, doc_rows, doc_weights, doc_salts
+        else:
+            bands, width, weights, salts = (
+                passage_bands,
+                passage_rows,
+                passage_weights,
+                passage_salts,
+            )
+        for band in range(bands):
+            h = salts[band]
+            for r in range(width):
+                h += np.uint64(values[band * width + r]) * weights[r]
+            for char in range(6):
+                keys[key, char] = alphabet[(h >> np.uint64(58 - 6 * char)) & _SIX]
+            key += 1
+        for at in range(sketch_width // 4):
+            first = band_values + 4 * at
+            sketches[row, at] = np.uint8(
+                ((values[first] & _LOW2) << np.uint32(6))
+                | ((values[first + 1] & _LOW2) << np.uint32(4))
+                | ((values[first + 2] & _LOW2) << np.uint32(2))
+                | (values[first + 3] & _LOW2)
+            )
+    return keys, sketches
+
+
+def keys_and_sketches(
+    columns: U32, band_values: int, sketch_width: int, hashing: tuple[U64, U64, U64, U64]
+) -> tuple[bytes, npt.NDArray[np.uint8]]:
+    """Band keys and packed sketches from MinHash rows (row 0 the document's, then passages').
+
+    Keys: per band, its salt plus its values times one 64-bit multiplier per value (wrapping),
+    the top 36 bits as 6 base64url characters; every key's characters in one ``bytes``, the
+    document's ``doc_bands`` keys first. Sketches: ``(rows, sketch_width / 4)`` bytes, the low
+    2 bits of the values from ``band_values`` on, four to a byte, the first value highest.
+    ``hashing``: ``DedupParams._band_hashing`` (document multipliers and salts, then passage).
+    """
+    doc_weights, doc_salts, passage_weights, passage_salts = hashing
+    keys, sketches = _keys_and_sketches(
+        columns,
+        band_values,
+        sketch_width,
+        doc_weights,
+        doc_salts,
+        passage_weights,
+        passage_salts,
+        _ALPHABET,
+    )
+    return keys.tobytes(), sketches

@@ -53,3 +53,36 @@ def test_a_line_without_shingles_keeps_the_empty_value() -> None:
     got = line_minima(sums, np.array([0, 3, 3], dtype=np.intp), np.array([1, 3], dtype=np.uint32))
     assert got[2].tolist() == [0xFFFFFFFF, 0xFFFFFFFF]
     assert got[0].tolist() == got[1].tolist()
+
+
+def _numpy_keys_and_sketches(
+    columns: np.ndarray, params: DedupParams
+) -> tuple[list[str], list[bytes]]:
+    """The former numpy steps: band hashes by matrix products, keys by base64 of their top
+    bytes, sketches by a packing multiply."""
+    import base64
+
+    doc_w, doc_s, pas_w, pas_s = params._band_hashing
+    values = columns.astype(np.uint64)
+    db, dr, pb, pr = params.doc_bands, params.doc_rows, params.passage_bands, params.passage_rows
+    hashed = [*(values[0, : db * dr].reshape(db, dr) @ doc_w + doc_s)]
+    hashed += [*((values[1:, : pb * pr].reshape(-1, pb, pr) @ pas_w) + pas_s).reshape(-1)]
+    keys = [base64.urlsafe_b64encode(int(h).to_bytes(8, "big")).decode()[:6] for h in hashed]
+    quads = (columns[:, params.band_values :] & 3).astype(np.uint32)
+    packed = (quads[:, 0::4] << 6) | (quads[:, 1::4] << 4) | (quads[:, 2::4] << 2) | quads[:, 3::4]
+    return keys, [bytes(row.astype(np.uint8)) for row in packed]
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_keys_and_sketches_equal_the_numpy_formulation(seed: int) -> None:
+    from agents.dedup._minhash import keys_and_sketches
+
+    params = DedupParams(seed=seed)
+    rng = np.random.default_rng(seed)
+    columns = rng.integers(0, 2**32, size=(1 + seed * 3, params.permutations), dtype=np.uint32)
+
+    codes, packed = keys_and_sketches(columns, params.band_values, 128, params._band_hashing)
+
+    keys, sketches = _numpy_keys_and_sketches(columns, params)
+    assert [codes[at : at + 6].decode() for at in range(0, len(codes), 6)] == keys
+    assert [bytes(row) for row in packed] == sketches
