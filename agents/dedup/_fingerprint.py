@@ -1,21 +1,22 @@
 """Passages, word shingles, MinHash signatures, sketches and LSH band keys.
 
-Everything after splitting runs as whole-array numpy operations or one compiled loop
-(``_minhash``); the only Python loops are over passages and over the finished keys,
-never over words, shingles or permutations:
+After splitting and folding, three compiled loops (``_minhash``, numba) do the work; the
+only Python loops are over passages and over the finished keys, never over words,
+shingles or permutations:
 
 1. The text is cut into passages on the ORIGINAL spelling (lines; a line longer than
    ``max_passage_words`` becomes groups of whole sentences), so passage ids can be mapped
    back to quotable text (``split_passages``). The passages are folded in one call, to
    UTF-16 code units (``fold_units``: the folded text is never built as a string).
-2. A lookup table marks word characters (``str.isalnum``; punctuation, spaces and the
-   surrogate halves of a character beyond the BMP split words); lines end at newlines.
-3. Word hashes are polynomial hashes over code points, computed for all words at once:
-   ``H(word) = sum(c[i] * B**i, word) * B**-start`` in uint64 arithmetic (one segmented sum
-   over the word bounds), where wrap-around *is* the modulus and the odd base ``B`` has an
-   inverse mod 2**64.
-4. A shingle is ``k`` consecutive words of one line: one multiplier per position over a
-   strided view of the word hashes (a matrix product): the shingle's sum.
+2. Words and shingles (``_minhash.shingle_sums``, numba): a lookup table marks word
+   characters (``str.isalnum``; punctuation, spaces and the surrogate halves of a character
+   beyond the BMP split words); lines end at newlines.
+3. A word's hash is the polynomial ``sum(c[j] * B**j)`` over its code units in uint64
+   arithmetic, where wrap-around *is* the modulus (``B``, the FNV-64 prime, is odd).
+4. A shingle is ``k`` consecutive words of one line; its sum is their hashes times one odd
+   multiplier per position, so "a b c" and "c b a" differ. The document's distinct
+   shingle count is that of distinct sums. (Steps 2-4 were a dozen numpy calls, the word
+   hashes a segmented sum of ``c[i] * B**i`` times ``B**-start``: the same values.)
 5. MinHash (``_minhash.line_minima``, numba): each sum through MurmurHash3's finaliser,
    its high half ``x``, then ``a*x mod 2**32`` for every permutation (odd ``a``: a
    bijection), folded into its line's running minima; the document's are the minima of
@@ -49,7 +50,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import numpy.typing as npt
 
-from agents.dedup._minhash import keys_and_sketches, line_minima
+from agents.dedup._minhash import keys_and_sketches, line_minima, shingle_sums
 from agents.dedup.probes import DOCUMENT
 from agents.normalize.text import fold_units, split_sentences
 
@@ -75,7 +76,6 @@ KEY_CHARS = 6
 """Characters of a band key (6 bits each)."""
 
 _BASE = np.uint64(0x100000001B3)  # FNV-64 prime: odd, so invertible mod 2**64
-_BASE_INV = np.uint64(pow(0x100000001B3, -1, 2**64))
 # Odd multipliers, one per shingle position, so "a b c" and "c b a" hash apart.
 _POSITION = np.array(
     [0x9E3779B97F4A7C15, 0xC2B2AE3D27D4EB4F, 0x165667B19E3779F9, 0xD6E8FEB86659FD93,
@@ -84,7 +84,6 @@ _POSITION = np.array(
 )  # fmt: skip
 _LEVEL_SALT = {"doc": 0x243F6A8885A308D3, "passage": 0x13198A2E03707344}
 _WORD_CHAR = np.array([chr(c).isalnum() for c in range(0x10000)], dtype=bool)
-_NEWLINE = 10
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,63 +139,12 @@ def split_passages(text: str, params: DedupParams) -> list[str]:
     return passages
 
 
-def _powers(base: np.uint64, n: int) -> U64:
-    """``base**0 .. base**(n-1)`` mod 2**64."""
-    out = np.empty(n, dtype=np.uint64)
-    out[0] = 1
-    if n > 1:
-        np.cumprod(np.full(n - 1, base, dtype=np.uint64), out=out[1:])
-    return out
-
-
-# Powers for texts up to 32k code points (512 KB): most articles skip two prefix products.
-_TABLE = 1 << 15
-_POW = _powers(_BASE, _TABLE)
-_POW_INV = _powers(_BASE_INV, _TABLE)
-
-
-def _shingles(codes: npt.NDArray[np.uint16], k: int) -> tuple[U64, list[tuple[int, int]]]:
-    """Sums (step 4) of every k-word shingle inside one line, line after line, and the runs:
-    ``(line index, shingles)`` for each line that has any. ``codes``: the folded text's
-    UTF-16 code units (``fold_units``).
-
-    Written for few numpy calls: on a 3 KB article each costs about as much as the
-    arithmetic it does, so there is no Python loop over words or lines.
-    """
-    n = codes.size
-    flags = np.zeros(n + 2, dtype=bool)
-    # (a character beyond the BMP is two surrogate units, neither alphanumeric: a separator)
-    np.take(_WORD_CHAR, codes, out=flags[1:-1])
-    bounds = np.nonzero(flags[1:] != flags[:-1])[0]
-    starts = bounds[0::2]
-    m = starts.size - k + 1
-    if m < 1:
-        return np.empty(0, np.uint64), []
-    power, inverse = (_POW, _POW_INV) if n < _TABLE else (_powers(_BASE, n), _powers(_BASE_INV, n))
-    terms = np.empty(n + 1, dtype=np.uint64)  # + a zero: a word may end the text
-    np.multiply(codes, power[:n], out=terms[:n])
-    terms[n] = 0
-    # Polynomial word hashes (sums between bounds: words, then the gaps after them); the
-    # shingle mix below avalanches them, so no per-word mix.
-    words = np.add.reduceat(terms, bounds)[0::2] * inverse[starts]
-    # Each shingle: its k word hashes (a strided view, no copy) times one multiplier per position.
-    window = np.ndarray((m, k), dtype=np.uint64, buffer=words, strides=(8, 8))
-    acc: U64 = window @ _POSITION[:k]
-    breaks = np.flatnonzero(codes == _NEWLINE)
-    if breaks.size == 0:
-        return acc, [(0, m)]
-    # The line of each word; a shingle is kept if its first and last words share one.
-    line = np.searchsorted(breaks, starts)
-    keep = line[:m] == line[k - 1 :]
-    counts = np.bincount(line[:m][keep], minlength=breaks.size + 1)
-    lines = np.flatnonzero(counts)
-    return acc[keep], list(zip(lines.tolist(), counts[lines].tolist(), strict=True))
-
-
 def fingerprint(passages: list[str], params: DedupParams) -> Fingerprint:
     """Band keys and sketches of ``passages`` (from ``split_passages``)."""
     k = params.shingle_words
-    sums, runs = _shingles(fold_units("\n".join(passages)), k)
+    sums, runs, distinct = shingle_sums(
+        fold_units("\n".join(passages)), k, _WORD_CHAR, _BASE, _POSITION[:k]
+    )
     if sums.size == 0:
         return Fingerprint([], [], "", [], 0)
     # Where each line's run starts, and which lines are long enough to be passages.
@@ -218,8 +166,6 @@ def fingerprint(passages: list[str], params: DedupParams) -> Fingerprint:
         pid, count = runs[index - 1]
         targets += [pid] * params.passage_bands
         kept.append((pid, count, sketches[column]))
-    sums.sort()  # (the finaliser is a bijection: distinct sums, distinct shingles)
-    distinct = int(np.count_nonzero(sums[1:] != sums[:-1])) + 1
     return Fingerprint(keys, targets, sketches[0], kept, distinct)
 
 

@@ -20,7 +20,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["keys_and_sketches", "line_minima"]
+__all__ = ["keys_and_sketches", "line_minima", "shingle_sums"]
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]
@@ -31,6 +31,87 @@ _HIGH = np.uint64(32)
 _MIX1 = np.uint64(0xFF51AFD7ED558CCD)
 _MIX2 = np.uint64(0xC4CEB9FE1A85EC53)
 _EMPTY = np.uint32(0xFFFFFFFF)
+
+
+_NEWLINE = 10
+
+
+@numba.njit(cache=True, nogil=True)
+def _shingle_sums(
+    codes: npt.NDArray[np.uint16],
+    k: int,
+    word_char: npt.NDArray[np.bool_],
+    base: np.uint64,
+    position: U64,
+) -> tuple[U64, INTP, int]:  # pragma: no cover (compiled)
+    n = codes.size
+    words = np.empty(n // 2 + 1, dtype=np.uint64)  # a word and a separator: 2 units at least
+    word_line = np.empty(n // 2 + 1, dtype=np.intp)
+    count = 0
+    line = 0
+    inside = False
+    h = np.uint64(0)
+    power = np.uint64(1)
+    for at in range(n):
+        code = codes[at]
+        if word_char[code]:
+            if not inside:
+                inside = True
+                h = np.uint64(0)
+                power = np.uint64(1)
+            h += np.uint64(code) * power
+            power *= base
+            continue
+        if inside:
+            words[count] = h
+            word_line[count] = line
+            count += 1
+            inside = False
+        if code == _NEWLINE:
+            line += 1
+    if inside:
+        words[count] = h
+        word_line[count] = line
+        count += 1
+    per_line = np.zeros(line + 1, dtype=np.intp)
+    sums = np.empty(max(count - k + 1, 0), dtype=np.uint64)
+    kept = 0
+    for first in range(count - k + 1):
+        if word_line[first] != word_line[first + k - 1]:
+            continue
+        acc = np.uint64(0)
+        for offset in range(k):
+            acc += words[first + offset] * position[offset]
+        sums[kept] = acc
+        kept += 1
+        per_line[word_line[first]] += 1
+    sums = sums[:kept]
+    ordered = np.sort(sums)
+    distinct = 0
+    for at in range(kept):
+        if at == 0 or ordered[at] != ordered[at - 1]:
+            distinct += 1
+    return sums, per_line, distinct
+
+
+def shingle_sums(
+    codes: npt.NDArray[np.uint16],
+    k: int,
+    word_char: npt.NDArray[np.bool_],
+    base: np.uint64,
+    position: U64,
+) -> tuple[U64, list[tuple[int, int]], int]:
+    """Sums of every ``k``-word shingle inside one line, line after line; the runs
+    ``(line index, shingles)`` of the lines that have any; and how many sums are distinct.
+
+    A word is a run of code units that ``word_char`` marks; its hash is the polynomial
+    ``sum(c[j] * base**j)`` over its units (modulo 2**64); a shingle's sum is its words'
+    hashes times ``position[0..k-1]``. Lines end at newlines.
+    """
+    sums, per_line, distinct = _shingle_sums(codes, k, word_char, base, position)
+    lines = np.flatnonzero(per_line)
+    runs = list(zip(lines.tolist(), per_line[lines].tolist(), strict=True))
+    return sums, runs, int(distinct)
 
 
 @numba.njit(cache=True, nogil=True)

@@ -86,3 +86,53 @@ def test_keys_and_sketches_equal_the_numpy_formulation(seed: int) -> None:
     keys, sketches = _numpy_keys_and_sketches(columns, params)
     assert [codes[at : at + 6].decode() for at in range(0, len(codes), 6)] == keys
     assert [bytes(row) for row in packed] == sketches
+
+
+def _numpy_shingles(codes: np.ndarray, k: int) -> tuple[np.ndarray, list[tuple[int, int]]]:
+    """The former numpy steps: word bounds from the table, word hashes as a segmented sum of
+    ``c[i] * B**i`` times ``B**-start``, shingles as a matrix product, lines by search."""
+    from agents.dedup._fingerprint import _BASE, _POSITION, _WORD_CHAR
+
+    n = codes.size
+    flags = np.zeros(n + 2, dtype=bool)
+    flags[1:-1] = _WORD_CHAR[codes]
+    bounds = np.nonzero(flags[1:] != flags[:-1])[0]
+    starts = bounds[0::2]
+    m = starts.size - k + 1
+    if m < 1:
+        return np.empty(0, np.uint64), []
+    power = np.ones(n + 1, dtype=np.uint64)
+    np.cumprod(np.full(n, _BASE, dtype=np.uint64), out=power[1:])
+    inverse = np.array([pow(int(p), -1, 2**64) for p in power[starts]], dtype=np.uint64)
+    terms = np.zeros(n + 1, dtype=np.uint64)
+    terms[:n] = codes.astype(np.uint64) * power[:n]
+    words = np.add.reduceat(terms, bounds)[0::2] * inverse
+    window = np.lib.stride_tricks.sliding_window_view(words, k)
+    acc = window @ _POSITION[:k]
+    line = np.searchsorted(np.flatnonzero(codes == 10), starts)
+    keep = line[:m] == line[k - 1 :]
+    counts = np.bincount(line[:m][keep], minlength=line[-1] + 1)
+    lines = np.flatnonzero(counts)
+    return acc[keep], list(zip(lines.tolist(), counts[lines].tolist(), strict=True))
+
+
+@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("k", [1, 4])
+def test_shingle_sums_equal_the_numpy_formulation(seed: int, k: int) -> None:
+    import random
+
+    from agents.dedup._fingerprint import _BASE, _POSITION, _WORD_CHAR
+    from agents.dedup._minhash import shingle_sums
+    from agents.normalize.text import fold_units
+
+    rng = random.Random(seed)
+    pool = ["وفد", "الوزير", "ایران", "talks", "Oslo", "٢٠٢٤", " ", " ", "\n", "، ", "😀", "-"]
+    text = "".join(rng.choices(pool, k=rng.randint(0, 120)))
+    codes = fold_units(text)
+
+    sums, runs, distinct = shingle_sums(codes, k, _WORD_CHAR, _BASE, _POSITION[:k])
+
+    expected, expected_runs = _numpy_shingles(codes, k)
+    np.testing.assert_array_equal(sums, expected)
+    assert runs == expected_runs
+    assert distinct == len(set(expected.tolist()))
