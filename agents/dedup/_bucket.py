@@ -33,6 +33,7 @@ from collections.abc import Iterable
 __all__ = [
     "DOC_BYTES",
     "ENTRY_SIZE",
+    "HEAD_SIZE",
     "RECORD_KEY_CHARS",
     "RECORD_PREFIX",
     "WHOLE",
@@ -57,6 +58,9 @@ WHOLE = 255
 RECORD_PREFIX = "i:"
 RECORD_KEY_CHARS = len(RECORD_PREFIX) + 2 * DOC_BYTES
 _HEAD = struct.Struct(">IHBBBH")
+HEAD_SIZE = _HEAD.size
+"""Bytes of a record's fixed head; byte 7 is the doc sketch's length, 8 a passage sketch's,
+9-10 the doc id's (big-endian)."""
 _TIME_SOURCE = struct.Struct(">I2xB")  # the head's first and third fields
 _BYTES = [bytes((value,)) for value in range(256)]
 

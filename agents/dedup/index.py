@@ -287,13 +287,16 @@ def _score(
     values = list(map(live.__getitem__, docs))
     # Sketch pairs to compare: each doc's, then each nominated pair of passages.
     left = [mine] * len(docs)
-    right = list(map(_bucket.record_sketch, values))
+    head = _bucket.HEAD_SIZE  # ``record_sketch`` and ``record_passages``, inlined
+    right = [value[head : head + value[7]] for value in values]
     pairs: list[tuple[int, int, int]] = []  # (doc index, my passage, its passage)
     for index, nominations in enumerate(nominated.values()):
         if not nominations:
             continue
         value = values[index]
-        start, width, ids = _bucket.record_passages(value)
+        start = head + value[7] + (value[9] << 8 | value[10])
+        width = value[8]
+        ids = value[start :: width + 1]
         for pid, other in sorted(set(nominations)) if len(nominations) > 1 else nominations:
             found = ids.find(other)
             if found >= 0 and pid in own:
