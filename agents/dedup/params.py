@@ -56,7 +56,7 @@ class DedupParams:
     passage_rows: int = 2
     doc_sketch: int = 128
     passage_sketch: int = 128
-    document_threshold: float = 0.4
+    document_threshold: float = 0.5
     document_containment: float = 0.55
     passage_threshold: float = 0.4
     report_floor: float = 0.25
