@@ -15,7 +15,11 @@ COPY pyproject.toml README.md ./
 COPY streams ./streams
 COPY agents ./agents
 COPY connectors ./connectors
+# One article through the pipeline compiles the numba loops (dedup, fold) into the
+# package's __pycache__ while it is still writable, so workers start without compiling.
 RUN pip install . \
+ && echo '{"doc": "warm-up", "text": "The minister held talks with his counterpart."}' \
+    | backchannel analyze - --format jsonl >/dev/null \
  && useradd --system --uid 10001 --home-dir /var/lib/backchannel --create-home backchannel
 
 # The state directory is created (and owned) in the image so that a named volume mounted on it
