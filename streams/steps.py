@@ -13,7 +13,7 @@ from datetime import timedelta
 from pathlib import Path
 
 from agents.alerts import AlertPolicy, actor_alerts, event_alert, figure_alert, pair_alert
-from agents.dedup import DedupParams
+from agents.dedup import DedupParams, prepare
 from agents.events import KnowledgeBase, Lexicons, extract_events, merge_mention
 from agents.figures import FigureLexicons, extract_figures, load_lexicons, update_series
 from agents.normalize import normalize
@@ -65,11 +65,13 @@ class Resources:
             for name in ("document_threshold", "passage_threshold")
             if (value := getattr(settings.dedup, name)) is not None
         }
+        dedup = DedupParams(**thresholds)
+        prepare(dedup)  # the compiled loops load now, not on a worker's first article
         return cls(
             kb=KnowledgeBase.from_path(),
             event_lexicons=Lexicons.from_path(),
             figure_lexicons=load_lexicons(),
-            dedup=DedupParams(**thresholds),
+            dedup=dedup,
             horizon=timedelta(days=settings.dedup.horizon_days),
             policy=AlertPolicy(
                 watch_actors=frozenset(alerts.watch_actors),

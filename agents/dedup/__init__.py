@@ -1,6 +1,6 @@
 """Near-duplicate detection stage: reprints and copied passages (pure core)."""
 
-from agents.dedup.core import check, decide, plan, probe, split_passages, sweep
+from agents.dedup.core import check, decide, plan, prepare, probe, split_passages, sweep
 from agents.dedup.params import DedupParams
 from agents.dedup.probes import (
     ArticleSketch,
@@ -24,6 +24,7 @@ __all__ = [
     "check",
     "decide",
     "plan",
+    "prepare",
     "probe",
     "split_passages",
     "sweep",

@@ -136,3 +136,18 @@ def test_shingle_sums_equal_the_numpy_formulation(seed: int, k: int) -> None:
     np.testing.assert_array_equal(sums, expected)
     assert runs == expected_runs
     assert distinct == len(set(expected.tolist()))
+
+
+def test_prepare_loads_the_compiled_loops_in_a_fresh_process() -> None:
+    import subprocess
+    import sys
+
+    script = (
+        "from agents.dedup import DedupParams, prepare\n"
+        "from agents.dedup._minhash import _keys_and_sketches, _line_minima, _shingle_sums\n"
+        "loops = (_shingle_sums, _line_minima, _keys_and_sketches)\n"
+        "assert not any(loop.signatures for loop in loops)\n"
+        "prepare(DedupParams())\n"
+        "assert all(loop.signatures for loop in loops)\n"
+    )
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=120)
