@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import enum
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from itertools import compress, repeat
+from dataclasses import dataclass, field
+from itertools import compress, product, repeat
 from pathlib import Path
 from typing import Any, NamedTuple
 
+import ahocorasick
 import yaml
 
 from agents.figures._numbers import Token, tokenize
@@ -163,6 +164,7 @@ class Lexicon:
     triggers: frozenset[str]
     max_gap_words: int  # unknown words allowed between a "before" category word and its count
     starts: frozenset[str]  # every word that starts an entry
+    trigger_finder: Any = field(default=None, compare=False, repr=False)  # ``_trigger_finder``
 
     def match(self, tokens: list[Token]) -> list[list[Match]]:
         """Matches starting at each token; only the longest at each start (ties all kept)."""
@@ -231,6 +233,18 @@ class Lexicon:
     def is_candidate(self, words: Iterable[str]) -> bool:
         """True when any of ``words`` may belong to a category entry (the fast pre-filter)."""
         return not self.triggers.isdisjoint(words)
+
+    def mentions_trigger(self, quick: str) -> bool:
+        """``is_candidate`` for a whole quick-folded text (``QuickFold``: words apart by
+        spaces and line breaks), without splitting it into words.
+
+        Most articles mention no casualty at all, and hashing each of their ~500 words to
+        ask the set cost ~25-45 us; one C-level Aho-Corasick pass over the text, for the
+        triggers with a blank on each side, costs ~10-20.
+        """
+        if self.trigger_finder is None:
+            return not self.triggers.isdisjoint(quick.replace("\n", " \n ").split(" "))
+        return next(self.trigger_finder.iter(f" {quick} "), None) is not None
 
 
 def _same(text: str, word: str) -> bool:
@@ -425,7 +439,24 @@ def _compile(files: list[tuple[str, int, Mapping[str, Any]]], quick: QuickFold) 
         triggers=frozenset(triggers),
         max_gap_words=max(_gap(data) for _, _, data in files),
         starts=frozenset(singles) | frozenset(pairs),
+        trigger_finder=_trigger_finder(triggers),
     )
+
+
+def _trigger_finder(triggers: Iterable[str]) -> Any:
+    """An Aho-Corasick automaton of every trigger with a blank (space or line break) on each
+    side: it finds a trigger in a blank-padded quick-folded text exactly where splitting the
+    text into words would. A trigger holding a blank could never be a word, so it is left out.
+    """
+    automaton = ahocorasick.Automaton()
+    for trigger in triggers:
+        if trigger and " " not in trigger and "\n" not in trigger:
+            for before, after in product(" \n", repeat=2):
+                automaton.add_word(f"{before}{trigger}{after}", None)
+    if len(automaton):
+        automaton.make_automaton()
+        return automaton
+    return None
 
 
 def _pairs(
