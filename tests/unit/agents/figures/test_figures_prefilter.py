@@ -241,3 +241,23 @@ def test_a_place_ending_the_sentence_does_not_fail(
     # It used to raise IndexError (looking at the token after the last one).
     (mention,) = extract_figures(make_article(text, lang), lexicons)
     assert (mention.value, mention.location) == (5, "Gaza")
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa", "en"])
+def test_trigger_positions_are_those_of_the_trigger_words(lang: str) -> None:
+    import dataclasses
+    import random
+
+    from agents.figures import load_lexicons
+
+    lexicons = load_lexicons()
+    lexicon = lexicons.for_lang(lang)
+    without_automaton = dataclasses.replace(lexicon, trigger_finder=None)
+    rng = random.Random(5)
+    triggers = sorted(lexicon.triggers)
+    pool = [*rng.sample(triggers, 20), "x", "قال", "و", "12", "", "killed1"]
+    for _ in range(500):
+        words = rng.choices(pool, k=rng.randint(0, 30))
+        text = "".join(w + rng.choice([" ", " ", "\n", "  "]) for w in words).strip(" ")
+        quick = lexicons.quick_fold(text)
+        assert lexicon.trigger_positions(quick) == without_automaton.trigger_positions(quick)
