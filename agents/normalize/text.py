@@ -19,8 +19,6 @@ import unicodedata
 import numpy as np
 import numpy.typing as npt
 
-from agents.normalize._fold_loop import fold_table_pass
-
 __all__ = [
     "fold",
     "fold_digits",
@@ -187,9 +185,20 @@ def fold_units(text: str) -> npt.NDArray[np.uint16]:
     if found is None:
         return _encoded(_reference(text))  # beyond the BMP (emoji): rare
     text, units = found
-    folded = fold_table_pass(units, _KIND, _FOLDED, blank=_BLANK, dropped=_DROPPED, slow=_SLOW)
-    if folded is None:
+    kinds = _KIND.take(units)
+    top = kinds.max()
+    if top == _SLOW:
         return _encoded(_reference(text))
+    if top == _DROPPED:
+        kept = kinds != _DROPPED
+        units, kinds = units[kept], kinds[kept]
+    blank = kinds == _BLANK
+    repeat = blank[1:] & blank[:-1]
+    if repeat.any():
+        keep = np.ones(units.size, dtype=bool)
+        keep[1:] = ~repeat
+        units = units[keep]
+    folded: npt.NDArray[np.uint16] = _FOLDED.take(units)
     return folded
 
 
