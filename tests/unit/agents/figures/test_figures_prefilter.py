@@ -261,3 +261,22 @@ def test_trigger_positions_are_those_of_the_trigger_words(lang: str) -> None:
         text = "".join(w + rng.choice([" ", " ", "\n", "  "]) for w in words).strip(" ")
         quick = lexicons.quick_fold(text)
         assert lexicon.trigger_positions(quick) == without_automaton.trigger_positions(quick)
+
+
+def test_quick_fold_on_code_units_equals_the_code_point_table() -> None:
+    import random
+
+    import numpy as np
+
+    from agents.figures import load_lexicons
+
+    quick = load_lexicons().quick_fold
+    rng = random.Random(9)
+    pool = [chr(c) for c in range(0x0600, 0x0700)] + list("abc ABC 12 \t\n\x00,.")
+    pool += ["😀", "\ud800", "\u200c", "\u00a0", "ﻻ", "e\u0301", "𝟏"]
+    for _ in range(2000):
+        text = "".join(rng.choices(pool, k=rng.randint(0, 40)))
+        codes = np.frombuffer(text.encode("utf-32-le", "surrogatepass"), dtype=np.uint32)
+        points = quick.table[codes]
+        expected = points[points != 0].tobytes().decode("utf-32-le", "surrogatepass")
+        assert quick(text) == expected, repr(text)
