@@ -172,8 +172,15 @@ def fold(text: str) -> str:
 
     The result is for matching only. Whitespace runs become one space (newlines kept).
     """
-    folded: str = fold_units(text).tobytes().decode("utf-16-le", "surrogatepass")
-    return folded
+    if not text:
+        return ""
+    units = _mapped(text)
+    if units is None:
+        return _reference(text)  # beyond the BMP (emoji), or a case the tables leave out
+    folded = units.tobytes().decode("utf-16-le")
+    # Every space of the result is a blank of the text (``_build_tables``): a run of them
+    # is a run of blanks. Asking the string is one C-level search; most text has none.
+    return _SPACE_RUN.sub(" ", folded) if "  " in folded else folded
 
 
 def fold_units(text: str) -> npt.NDArray[np.uint16]:
@@ -181,27 +188,36 @@ def fold_units(text: str) -> npt.NDArray[np.uint16]:
     which would otherwise decode the folded text only to encode it again."""
     if not text:
         return _NO_UNITS
-    found = _folding_units(text)
-    if found is None:
-        return _encoded(_reference(text))  # beyond the BMP (emoji): rare
-    text, units = found
-    kinds = _KIND.take(units)
-    top = kinds.max()
-    if top == _SLOW:
+    units = _mapped(text)
+    if units is None:
         return _encoded(_reference(text))
-    if top == _DROPPED:
-        kept = kinds != _DROPPED
-        units, kinds = units[kept], kinds[kept]
-    blank = kinds == _BLANK
+    blank = units == _SPACE
     repeat = blank[1:] & blank[:-1]
     if repeat.any():
         keep = np.ones(units.size, dtype=bool)
         keep[1:] = ~repeat
         units = units[keep]
-    folded: npt.NDArray[np.uint16] = _FOLDED.take(units)
-    return folded
+    return units
 
 
+def _mapped(text: str) -> npt.NDArray[np.uint16] | None:
+    """The text's code units through ``_FOLDED``, dropped characters removed, blank runs
+    not yet merged; None when the reference must fold it."""
+    found = _folding_units(text)
+    if found is None:
+        return None
+    units = found[1]
+    kinds = _KIND.take(units)
+    top = kinds.max()
+    if top == _SLOW:
+        return None
+    if top == _DROPPED:
+        units = units[kinds != _DROPPED]
+    mapped: npt.NDArray[np.uint16] = _FOLDED.take(units)
+    return mapped
+
+
+_SPACE_RUN = re.compile(" {2,}")
 _NO_UNITS: npt.NDArray[np.uint16] = np.empty(0, dtype=np.uint16)
 
 
