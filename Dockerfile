@@ -15,12 +15,15 @@ COPY pyproject.toml README.md ./
 COPY streams ./streams
 COPY agents ./agents
 COPY connectors ./connectors
-# One article through the pipeline compiles the numba loops (dedup, fold) into the
-# package's __pycache__ while it is still writable, so workers start without compiling.
+# One article through the pipeline compiles dedup's numba loops into NUMBA_CACHE_DIR, which
+# the worker's user owns: numba only uses a cache directory it can write to, so a worker
+# starts from this cache instead of compiling (~4 s).
+ENV NUMBA_CACHE_DIR=/opt/backchannel/numba-cache
 RUN pip install . \
+ && useradd --system --uid 10001 --home-dir /var/lib/backchannel --create-home backchannel \
  && echo '{"doc": "warm-up", "text": "The minister held talks with his counterpart."}' \
     | backchannel analyze - --format jsonl >/dev/null \
- && useradd --system --uid 10001 --home-dir /var/lib/backchannel --create-home backchannel
+ && chown -R backchannel /opt/backchannel/numba-cache
 
 # The state directory is created (and owned) in the image so that a named volume mounted on it
 # starts with the right owner.
