@@ -20,7 +20,11 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from agents.normalize.text import use_compiled_folding
+
 __all__ = ["keys_and_sketches", "line_minima", "shingle_sums"]
+
+use_compiled_folding()  # numba is loaded now: fold may as well use it
 
 U32 = npt.NDArray[np.uint32]
 U64 = npt.NDArray[np.uint64]

@@ -23,10 +23,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+import numba
 import numpy as np
 import numpy.typing as npt
 
-from agents.normalize.text import fold
+from agents.normalize.text import fold, use_compiled_folding
 
 __all__ = ["QuickFold"]
 
@@ -38,6 +39,26 @@ _UNICODE = 0x110000
 # Madda and hamza above/below: NFKC composes them with the letter before ("ا" + "ٓ" -> "آ"),
 # so the character-by-character table is not exact next to them.
 _COMPOSING = frozenset("\u0653\u0654\u0655")
+
+
+@numba.njit(cache=True, nogil=True)
+def _map_and_drop(
+    codes: npt.NDArray[np.uint16], table: npt.NDArray[np.uint16]
+) -> npt.NDArray[np.uint16]:  # pragma: no cover (compiled)
+    """``table[codes]`` without its zeros, in one pass (as numpy, three array operations
+    and ~6 us more per article; every article goes through this)."""
+    out = np.empty(codes.size, dtype=np.uint16)
+    count = 0
+    for code in codes:
+        mapped = table[code]
+        if mapped:
+            out[count] = mapped
+            count += 1
+    return out[:count]
+
+
+# The pipeline loads numba for dedup; with it here too, fold may as well use it (~2x).
+use_compiled_folding()
 
 
 @dataclass(frozen=True, slots=True)
@@ -91,9 +112,8 @@ class QuickFold:
         Every blank but the line break becomes a space, so ``split(" ")`` finds the words.
         """
         codes = np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-        out = self.units[codes]
-        out = out[out != 0]
-        return str(out.tobytes().decode("utf-16-le", "surrogatepass"))
+        folded: npt.NDArray[np.uint16] = _map_and_drop(codes, self.units)
+        return str(folded.tobytes().decode("utf-16-le", "surrogatepass"))
 
     def has_number(self, line: str, words: list[str], number_words: frozenset[str]) -> bool:
         """Whether ``line`` (its quick-folded ``words``) may hold a number ``find_numbers`` reads.

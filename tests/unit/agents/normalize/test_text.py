@@ -184,3 +184,22 @@ def test_fold_with_origin_leaves_the_reference_path_to_the_caller(text: str) -> 
     from agents.normalize.text import fold_with_origin
 
     assert fold_with_origin(text) is None
+
+
+def test_compiled_and_numpy_folding_agree(monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    from agents.normalize import text as t
+
+    t.use_compiled_folding()
+    compiled = t._compiled_pass
+    assert compiled is not None
+    rng = random.Random(3)
+    pool = [chr(c) for c in range(0x0600, 0x0700)] + list("abc ABC 12 \t\n\r\u00a0\u200c")
+    pool += ["😀", "ﻻ", "e\u0301", "\ud800", "Σ", "  ", "\u0651\u064e"]
+    samples = [chr(c) for c in range(0x10000)]
+    samples += ["".join(rng.choices(pool, k=rng.randint(0, 40))) for _ in range(3000)]
+    by_compiled = [(t.fold(s), t.fold_units(s).tobytes()) for s in samples]
+    monkeypatch.setattr(t, "_compiled_pass", None)
+    by_numpy = [(t.fold(s), t.fold_units(s).tobytes()) for s in samples]
+    assert by_compiled == by_numpy
