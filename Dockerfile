@@ -15,7 +15,7 @@ COPY pyproject.toml README.md ./
 COPY streams ./streams
 COPY agents ./agents
 COPY connectors ./connectors
-# One article through the pipeline compiles dedup's numba loops into NUMBA_CACHE_DIR, which
+# One article through the pipeline compiles the numba loops into NUMBA_CACHE_DIR, which
 # the worker's user owns: numba only uses a cache directory it can write to, so a worker
 # starts from this cache instead of compiling (~4 s).
 ENV NUMBA_CACHE_DIR=/opt/backchannel/numba-cache
