@@ -104,9 +104,13 @@ def find_figures(s: Sentence) -> list[FoundFigure]:
     for n in s.numbers:
         if not_a_count(s, n) is None:
             live.append(n)
-            live_tokens.update(range(n.first, n.last + 1))
+            tokens = live_tokens
         else:
-            dead_tokens.update(range(n.first, n.last + 1))
+            tokens = dead_tokens
+        if n.first == n.last:  # most numbers are one token: no range to build
+            tokens.add(n.first)
+        else:
+            tokens.update(range(n.first, n.last + 1))
     if not live:
         return []
     out: list[FoundFigure] = []
@@ -146,7 +150,10 @@ def _read_group(s: Sentence, n: NumberSpan) -> _Group:
         ms = s.starts[i]
         roles = s.masks[i]
         if roles & _CAT_AFTER:
-            cat = next(m for m in ms if m.role is Role.CAT_AFTER)
+            cat = ms[0]
+            for cat in ms:  # the first of the role (the mask says there is one)
+                if cat.role is Role.CAT_AFTER:
+                    break
             if cat.prefix.startswith(("و", "ف")):
                 break  # "43 شخصا وإصابة العشرات": the conjunction opens the next figure
             category, i = cat.value, i + cat.length
@@ -192,7 +199,7 @@ def _read_group(s: Sentence, n: NumberSpan) -> _Group:
                 i += 1
                 continue
         break
-    return _Group(i, category, people, group, nationality, others, place)
+    return tuple.__new__(_Group, (i, category, people, group, nationality, others, place))
 
 
 def _after_aside(s: Sentence, i: int) -> int | None:

@@ -11,7 +11,7 @@ do not depend on the article's language.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from agents.figures._lexicon import Hit, Role, bit
 from agents.figures._numbers import NumberSpan
@@ -61,9 +61,11 @@ def location(s: Sentence, n: NumberSpan, end: int) -> str | None:
     return None
 
 
-@dataclass(frozen=True, slots=True)
-class Source:
-    """A source the sentence quotes, at token ``position``."""
+class Source(NamedTuple):
+    """A source the sentence quotes, at token ``position``.
+
+    A named tuple, as ``FoundFigure``: a frozen dataclass costs ~2 µs more to build.
+    """
 
     position: int
     name: str
@@ -103,7 +105,7 @@ def attribution(s: Sentence) -> list[Source]:
                 s.ending(j, Role.ATTR_CUE) is not None for j in range(max(i - SAY_WINDOW, 1), i + 1)
             )
             if cued or _speaking(s, i, m):
-                out.append(Source(i, name, place, cued))
+                out.append(tuple.__new__(Source, (i, name, place, cued)))
     return out
 
 
@@ -144,9 +146,8 @@ def _source_modifiers(s: Sentence, start: int, m: Hit) -> tuple[str | None, str 
             before -= 2  # "Gaza's health ministry"
         if before < 0:
             break
-        ms = s.ends[before + 1]
-        mod = next((x for x in ms if x.role is Role.MODIFIER), None)
-        loc = next((x for x in ms if x.role is Role.LOCATION), None)
+        mod = s.ending(before + 1, Role.MODIFIER)
+        loc = s.ending(before + 1, Role.LOCATION)
         if mod is not None and modifier is None:
             modifier = mod.value
         if loc is not None and place is None:
@@ -168,6 +169,8 @@ def _source_modifiers(s: Sentence, start: int, m: Hit) -> tuple[str | None, str 
 def nearest_source(sources: list[Source], position: int) -> tuple[str | None, str | None]:
     if not sources:
         return None, None
+    if len(sources) == 1:  # the common case: no ranking to do
+        return sources[0].name, sources[0].place
     # A source after an attribution cue speaks for the sentence; otherwise the nearest one.
     best = min(sources, key=lambda src: (not src.cued, abs(src.position - position), src.position))
     return best.name, best.place

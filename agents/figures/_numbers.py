@@ -83,6 +83,7 @@ class NumberSpan(NamedTuple):
 
 
 _TOKEN = re.compile(r"(\d+(?:[.,]\d+)*)|([^\W\d_]+)|(\S)")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")  # ``_TOKEN``'s number, for ``fullmatch``
 _KINDS = ("", "num", "word", "punct")
 _new_tuple = tuple.__new__
 
@@ -170,6 +171,18 @@ def _cut(piece: str, start: int, out: Tokens) -> None:
     if piece[:-1].isalpha() and not piece[-1].isalnum():
         texts += (piece[:-1], piece[-1])  # letters then one mark: "killed,"
         kinds += ("word", "punct")
+        offsets += (start, start + len(piece) - 1)
+        return
+    if _NUMBER.fullmatch(piece):  # one number with separators: "11,078", "1.5"
+        digits.append(len(texts))
+        texts.append(piece)
+        kinds.append("num")
+        offsets.append(start)
+        return
+    if not piece[-1].isalnum() and _NUMBER.fullmatch(piece, 0, len(piece) - 1):
+        digits.append(len(texts))  # a number then one mark: "11,078,"
+        texts += (piece[:-1], piece[-1])
+        kinds += ("num", "punct")
         offsets += (start, start + len(piece) - 1)
         return
     for m in _TOKEN.finditer(piece):

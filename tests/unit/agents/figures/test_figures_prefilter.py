@@ -280,3 +280,74 @@ def test_quick_fold_on_code_units_equals_the_code_point_table() -> None:
         points = quick.table[codes]
         expected = points[points != 0].tobytes().decode("utf-32-le", "surrogatepass")
         assert quick(text) == expected, repr(text)
+
+
+@pytest.mark.parametrize("lang", ["ar", "fa", "en"])
+def test_trigger_search_on_code_units_is_the_word_split(lang: str) -> None:
+    """The compiled trigger pass (``WordSet``), as the stage calls it on code units, finds
+    the triggers splitting finds; a character beyond the BMP makes it split the text."""
+    import random
+
+    from agents.figures import load_lexicons
+    from agents.figures._prefilter import code_units
+
+    lexicons = load_lexicons()
+    lexicon = lexicons.for_lang(lang)
+    finder = lexicon.trigger_finder
+    assert finder is not None
+    triggers = sorted(lexicon.triggers)
+    rng = random.Random(11)
+    # near misses too: a trigger with a letter more or less, glued to a mark or a digit
+    pool = [*rng.sample(triggers, 30), *(t[:-1] for t in triggers[:10]), "x", "", "12"]
+    pool += [t + "x" for t in triggers[:10]] + [f"{t}," for t in triggers[:5]] + ["😀", "𝟓"]
+    for _ in range(1000):
+        words = rng.choices(pool, k=rng.randint(0, 30))
+        text = "".join(w + rng.choice([" ", " ", "\n", "  ", "\t"]) for w in words)
+        quick = lexicons.quick_fold(text)
+        expected = [
+            start + len(word) - 1
+            for start, word in _words(quick.replace("\n", " "))
+            if word in lexicon.triggers
+        ]
+        assert lexicon.trigger_positions(quick) == expected, repr(text)
+        units = lexicons.quick_fold.fold_units(text)
+        if units.size == len(quick):  # no character beyond the BMP
+            assert finder.ends(units) == expected, repr(text)
+        assert code_units(quick).tolist() == units.tolist()
+
+
+def _words(text: str) -> list[tuple[int, str]]:
+    out, start = [], 0
+    for word in text.split(" "):
+        out.append((start, word))
+        start += len(word) + 1
+    return out
+
+
+def test_line_split_cuts_where_the_two_branch_pattern_cuts() -> None:
+    """``_CUT`` (one leading class) finds the marks the plain two-branch pattern finds."""
+    import random
+    import re
+
+    plain = re.compile(r"[.!?؟።](?=\s)|[.؟!](?=[^\s\d.\"'”»)\]])")
+    rng = random.Random(3)
+    pool = list(".!?؟።\"'”»)] \t\u00a0\u2003x5ا")
+    lines = [line for text in [*TEXTS, *ARTICLE_TEXTS] for line in text.split("\n")]
+    lines += ["".join(rng.choices(pool, k=rng.randint(0, 20))) for _ in range(20000)]
+    for line in lines:
+        found = [m.span() for m in figures_core._CUT.finditer(line)]
+        assert found == [m.span() for m in plain.finditer(line)], repr(line)
+
+
+def test_scan_reads_numbers_with_separators_as_the_token_pattern() -> None:
+    """The fast paths for "11,078" and "11,078," in ``_cut`` agree with ``_TOKEN``."""
+    import random
+
+    rng = random.Random(7)
+    pool = [*"0123456789.,،٫-:/%$ _ab²½", "٣", "۵", "ا", "١", "𝟓", "Ⅻ"]
+    for _ in range(20000):
+        text = "".join(rng.choices(pool, k=rng.randint(1, 10)))
+        texts_, kinds, offsets, digits = scan(text)
+        expected = [(m.group(), m.start(), _KINDS[m.lastindex or 0]) for m in _TOKEN.finditer(text)]
+        assert list(zip(texts_, offsets, kinds, strict=True)) == expected, repr(text)
+        assert digits == [i for i, kind in enumerate(kinds) if kind == "num"], repr(text)
