@@ -19,8 +19,8 @@ from typing import Any, NamedTuple
 import yaml
 
 from agents.figures._numbers import Token, tokenize
-from agents.figures._prefilter import QuickFold, WordSet, code_units
-from agents.normalize.text import fold
+from agents.figures._prefilter import QuickFold, WordSet
+from agents.normalize.text import code_units, fold
 from streams.errors import ConfigError
 
 __all__ = [

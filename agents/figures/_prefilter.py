@@ -28,9 +28,9 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
-from agents.normalize.text import fold, use_compiled_folding
+from agents.normalize.text import code_units, decode_units, fold, use_compiled_folding
 
-__all__ = ["QuickFold", "WordSet", "code_units", "decode_units"]
+__all__ = ["QuickFold", "WordSet"]
 
 # Blocks where fold changes characters: ASCII/Latin-1 (case, quotes), Arabic, general
 # punctuation (invisible marks, dashes), Arabic presentation forms. Others map to themselves.
@@ -236,13 +236,3 @@ class WordSet:
         it), in order."""
         found = _word_ends(units, self.hashes, self.ids, self.units, self.bounds)
         return list(found.tolist())
-
-
-def code_units(text: str) -> npt.NDArray[np.uint16]:
-    """``text`` as UTF-16 code units (a character beyond the BMP is two)."""
-    return np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
-
-
-def decode_units(units: npt.NDArray[np.uint16]) -> str:
-    """The text of UTF-16 code units (``code_units`` undone)."""
-    return str(units.tobytes().decode("utf-16-le", "surrogatepass"))

@@ -22,9 +22,9 @@ from agents.figures._binding import find_figures
 from agents.figures._context import attribution, nearest_source
 from agents.figures._lexicon import FigureLexicons, Lexicon, load_lexicons
 from agents.figures._numbers import number_words
-from agents.figures._prefilter import QuickFold, decode_units
+from agents.figures._prefilter import QuickFold
 from agents.figures._sentence import Sentence
-from agents.normalize.text import fold
+from agents.normalize.text import decode_units, fold
 from streams.records import Article, FigureCategory, FigureMention
 
 __all__ = ["FigureLexicons", "extract_figures", "load_lexicons", "series_key"]

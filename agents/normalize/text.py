@@ -21,6 +21,8 @@ import numpy as np
 import numpy.typing as npt
 
 __all__ = [
+    "code_units",
+    "decode_units",
     "fold",
     "fold_digits",
     "fold_units",
@@ -195,10 +197,10 @@ def fold_units(text: str) -> npt.NDArray[np.uint16]:
         return _NO_UNITS
     if _compiled_pass is not None:
         compiled = _compiled(text)
-        return _encoded(_reference(text)) if compiled is None else compiled
+        return code_units(_reference(text)) if compiled is None else compiled
     units = _mapped(text)
     if units is None:
-        return _encoded(_reference(text))
+        return code_units(_reference(text))
     blank = units == _SPACE
     repeat = blank[1:] & blank[:-1]
     if repeat.any():
@@ -254,8 +256,14 @@ def _compiled(text: str) -> npt.NDArray[np.uint16] | None:
 _NO_UNITS: npt.NDArray[np.uint16] = np.empty(0, dtype=np.uint16)
 
 
-def _encoded(text: str) -> npt.NDArray[np.uint16]:
+def code_units(text: str) -> npt.NDArray[np.uint16]:
+    """``text`` as UTF-16 code units (a character beyond the BMP is two)."""
     return np.frombuffer(text.encode("utf-16-le", "surrogatepass"), dtype=np.uint16)
+
+
+def decode_units(units: npt.NDArray[np.uint16]) -> str:
+    """The text of UTF-16 code units (``code_units`` undone)."""
+    return str(units.tobytes().decode("utf-16-le", "surrogatepass"))
 
 
 def fold_words(text: str) -> str:

@@ -289,7 +289,7 @@ def test_trigger_search_on_code_units_is_the_word_split(lang: str) -> None:
     import random
 
     from agents.figures import load_lexicons
-    from agents.figures._prefilter import code_units
+    from agents.normalize.text import code_units
 
     lexicons = load_lexicons()
     lexicon = lexicons.for_lang(lang)
