@@ -119,7 +119,7 @@ class _Found(dict[bytes, tuple[bool, bool] | None]):
         value = self._get(_RECORD_PREFIX + doc.hex())  # ``_bucket.record_key``, inlined
         found = None
         if value is not None:
-            fetched_at, source = _record_head(value)
+            fetched_at, source = _bucket.record_head(value)
             if fetched_at >= self._cutoff:
                 found = (fetched_at <= self._when, source == self._source)
                 self._live[doc] = value
@@ -128,7 +128,6 @@ class _Found(dict[bytes, tuple[bool, bool] | None]):
 
 
 _RECORD_PREFIX = _bucket.RECORD_PREFIX
-_record_head = _bucket.record_head
 
 
 _ME = (False, False)  # the probing article's own entries: live, neither earlier nor counted
